@@ -1,0 +1,1 @@
+"""Built-in check packs (YAML). Installed as ``newslint.checks`` so they ship inside the wheel."""

@@ -1,0 +1,176 @@
+"""Running checks on one document, and fixing it to a fixpoint.
+
+The linter owns the detectors built for the selected checks. ``check`` turns detector hits into
+located findings (minus suppressed ones); ``fix`` applies the applicable fixes, re-checks the new
+text and repeats until nothing changes or a round limit is hit (sqlfluff users hit non-converging
+fixers; ruff stops at 100 rounds and says so, we do the same at a lower bound).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newslint.document import Document, Region, Role, file_document
+from newslint.edits import apply_fix_groups
+from newslint.model import Applicability, Edit, Finding, Fix, Hit, Scope, Severity
+from newslint.registry import CheckSpec, Detector, detector_class
+from newslint.suppression import directive_spans, suppressed_ranges
+
+MAX_FIX_ROUNDS = 12
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    encoding: str
+    fixed: Counter[str]
+    converged: bool
+    remaining: list[Finding]
+
+
+class Linter:
+    def __init__(self, specs: Sequence[CheckSpec], severity_overrides: dict[str, Severity] | None = None) -> None:
+        self.specs = list(specs)
+        self.severity = {s.code: (severity_overrides or {}).get(s.code, s.severity) for s in self.specs}
+        self.detectors: list[Detector] = [
+            detector_class(s.kind)(s) for s in self.specs if s.scope is Scope.DOCUMENT
+        ]
+        self.corpus_detectors: list[Detector] = [
+            detector_class(s.kind)(s) for s in self.specs if s.scope is Scope.CORPUS
+        ]
+
+    # -- checking -------------------------------------------------------------------------------
+
+    def check(self, doc: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        suppressed = suppressed_ranges(doc.text) if doc.format.value in ("markdown", "html", "plain") else []
+        directives = directive_spans(doc.text) if suppressed else []
+        for detector in self.detectors:
+            spec = detector.check
+            if not spec.applies_to(doc):
+                continue
+            for hit in detector.detect(doc):
+                if directives and any(s <= hit.start < e for s, e in directives):
+                    continue
+                if suppressed and any(r.covers(spec.code, spec.name, hit.start) for r in suppressed):
+                    continue
+                findings.append(self.finding(doc, spec, hit))
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def finding(self, doc: Document, spec: CheckSpec, hit: Hit) -> Finding:
+        fix = None
+        applicability = hit.applicability or spec.fix
+        if (hit.edits is not None or hit.encoding) and applicability is not Applicability.NONE:
+            fix = Fix(hit.edits or (), applicability, encoding=hit.encoding)
+        return Finding(
+            code=spec.code,
+            name=spec.name,
+            severity=self.severity.get(spec.code, spec.severity),
+            message=spec.render(hit),
+            path=doc.path,
+            start=hit.start,
+            end=hit.end,
+            location=doc.position(hit.start),
+            end_location=doc.position(hit.end),
+            record=doc.record,
+            field_name=doc.field_name,
+            fix=fix,
+        )
+
+    # -- fixing ---------------------------------------------------------------------------------
+
+    def fix(self, doc: Document, unsafe: bool = False) -> FixOutcome:
+        fixed: Counter[str] = Counter()
+        encoding = doc.encoding
+        for _ in range(MAX_FIX_ROUNDS):
+            findings = self.check(doc)
+            chosen = [f for f in findings if _applicable(f, unsafe) and _may_edit(doc, f, self._roles)]
+            if not chosen:
+                return FixOutcome(doc.text, encoding, fixed, True, findings)
+            text, applied = apply_fix_groups(doc.text, [f.fix.edits for f in chosen if f.fix])
+            text, applied = _guard_front_matter(doc, text, chosen, applied)
+            changed_encoding = False
+            for index in applied:
+                finding = chosen[index]
+                fixed[finding.code] += 1
+                if finding.fix and finding.fix.encoding and finding.fix.encoding != encoding:
+                    encoding = finding.fix.encoding
+                    changed_encoding = True
+            if text == doc.text and not changed_encoding:
+                return FixOutcome(doc.text, encoding, fixed, True, findings)
+            doc = _with_text(doc, text, encoding)
+        return FixOutcome(doc.text, encoding, fixed, False, self.check(doc))
+
+    @property
+    def _roles(self) -> dict[str, frozenset[Role]]:
+        return {s.code: s.roles for s in self.specs}
+
+
+def _applicable(finding: Finding, unsafe: bool) -> bool:
+    if finding.fix is None:
+        return False
+    if finding.fix.applicability is Applicability.SAFE:
+        return True
+    return unsafe and finding.fix.applicability is Applicability.UNSAFE
+
+
+def _may_edit(doc: Document, finding: Finding, roles: dict[str, frozenset[Role]]) -> bool:
+    """Edits may touch front matter only for checks that declared they look at it."""
+    front = doc.front_matter()
+    if front is None or finding.fix is None:
+        return True
+    if Role.FRONT_MATTER in roles.get(finding.code, frozenset()):
+        return True
+    return all(e.end <= front.start or e.start >= front.end for e in finding.fix.edits)
+
+
+def _guard_front_matter(
+    doc: Document, text: str, chosen: list[Finding], applied: list[int]
+) -> tuple[str, list[int]]:
+    """Undo front-matter edits if they would leave the YAML unparsable (nothing is ever broken)."""
+    front = doc.front_matter()
+    if front is None or text == doc.text:
+        return text, applied
+    touching = [
+        i for i in applied
+        if (fix := chosen[i].fix) and any(e.start < front.end for e in fix.edits)
+    ]
+    if not touching:
+        return text, applied
+    if _front_matter_parses(text) or not _front_matter_parses(doc.text):
+        return text, applied
+    keep = [i for i in applied if i not in touching]
+    groups: list[tuple[Edit, ...]] = [chosen[i].fix.edits if chosen[i].fix else () for i in keep]
+    new_text, sub_applied = apply_fix_groups(doc.text, groups)
+    return new_text, [keep[i] for i in sub_applied]
+
+
+def _front_matter_parses(text: str) -> bool:
+    from newslint.document import front_matter_span
+
+    span = front_matter_span(text)
+    if span is None:
+        return False
+    import yaml
+
+    block = text[span[0]:span[1]].strip().strip("-")
+    try:
+        yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _with_text(doc: Document, text: str, encoding: str) -> Document:
+    if doc.record is None:
+        fresh = file_document(doc.path, text, doc.format, encoding, doc.encoding_confidence, doc.lossless)
+        return fresh
+    return dataclasses.replace(doc, text=text, regions=(Region(0, len(text), Role.BODY),), _line_starts=None)
+
+
+def iter_applicable(findings: Iterable[Finding], unsafe: bool) -> list[Finding]:
+    return [f for f in findings if _applicable(f, unsafe)]

@@ -1,0 +1,116 @@
+"""The finding model shared by detectors, the fixer and every reporter.
+
+Offsets are code-point indexes into ``Document.text``; reporters turn them into 1-based line:column
+through the document's line index, so every output format agrees on where a finding is.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is; ordered so ``--fail-on`` can compare."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Applicability(str, enum.Enum):
+    """Whether a fix may be applied without a human looking (ruff's model)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
+
+
+class Scope(str, enum.Enum):
+    DOCUMENT = "document"
+    CORPUS = "corpus"
+
+
+class Edit(NamedTuple):
+    """Replace ``text[start:end]`` with ``replacement`` (code-point offsets)."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What applying a finding's fix does: text edits, and optionally a new output encoding."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+    message: str = ""
+    encoding: str | None = None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        if not self.edits:
+            return (0, 0)
+        return (min(e.start for e in self.edits), max(e.end for e in self.edits))
+
+
+class Position(NamedTuple):
+    """1-based line and column, columns counted in Unicode code points."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a detector reports: a span, message arguments and an optional fix.
+
+    The engine turns hits into findings by adding the check's code, severity and location.
+    ``applicability`` overrides the check's default when one hit is safer or riskier than usual.
+    """
+
+    start: int
+    end: int
+    args: dict[str, object] = field(default_factory=dict)
+    edits: tuple[Edit, ...] | None = None
+    applicability: Applicability | None = None
+    encoding: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    start: int
+    end: int
+    location: Position
+    end_location: Position
+    record: int | None = None
+    field_name: str | None = None
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None and self.fix.applicability is not Applicability.NONE
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.record or 0, self.field_name or "", self.start, self.code)
+
+    def display_path(self) -> str:
+        """``path`` or ``path:record N`` (ruff's notebook-cell form) for JSONL records."""
+        if self.record is None:
+            return self.path
+        return f"{self.path}:record {self.record}"

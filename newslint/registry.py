@@ -1,0 +1,180 @@
+"""Checks and detector kinds.
+
+A *check* is data (code, name, severity, message, docs, parameters) declared in a YAML pack; a
+*detector kind* is the Python class that does the matching for it. Kinds are found by name: the
+built-in ones from a table (no entry-point scan on the hot start-up path), anything else from the
+``newslint.detectors`` entry-point group, which is also where the built-ins are declared so the
+plugin path stays exercised (a test checks the two agree).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from newslint.document import Document, Format, Region, Role
+from newslint.model import Applicability, Hit, Scope, Severity
+
+ENTRY_POINT_GROUP = "newslint.detectors"
+
+BUILTIN_KINDS: dict[str, str] = {
+    "pattern": "newslint.detectors.pattern:PatternDetector",
+    "phrases": "newslint.detectors.phrases:PhrasesDetector",
+    "mojibake": "newslint.detectors.mojibake:MojibakeDetector",
+    "non-utf8": "newslint.detectors.encoding:NonUtf8Detector",
+    "invisible": "newslint.detectors.invisible:InvisibleDetector",
+    "html-entity": "newslint.detectors.html:EntityDetector",
+    "html-tag": "newslint.detectors.html:TagDetector",
+    "html-comment": "newslint.detectors.html:CommentDetector",
+    "style-or-script": "newslint.detectors.html:StyleScriptDetector",
+}
+
+
+class PackError(Exception):
+    """A pack or config that cannot be loaded; the message names the file and the check."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One detector parameter: its expected type(s), default, and whether a pack must give it."""
+
+    types: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A pack's own test case: text that must (or must not) be flagged, and what the fix gives."""
+
+    text: str
+    flagged: bool
+    fixed: str | None = None
+    format: Format = Format.PLAIN
+    unsafe: bool = True
+
+
+@dataclass(frozen=True)
+class CheckDoc:
+    what: str = ""
+    why: str = ""
+    example: str = ""
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    code: str
+    name: str
+    kind: str
+    severity: Severity
+    fix: Applicability
+    message: str
+    summary: str
+    docs: CheckDoc
+    params: Mapping[str, Any]
+    pack: str
+    scope: Scope = Scope.DOCUMENT
+    enabled_by_default: bool = True
+    roles: frozenset[Role] = frozenset({Role.BODY})
+    formats: frozenset[Format] | None = None
+    examples: tuple[Example, ...] = ()
+    tags: tuple[str, ...] = field(default=())
+
+    def applies_to(self, doc: Document) -> bool:
+        return self.formats is None or doc.format in self.formats
+
+    def render(self, hit: Hit) -> str:
+        if hit.message is not None:
+            return hit.message
+        return self.message.format_map(_Missing(hit.args))
+
+
+class _Missing(dict):
+    """``format_map`` helper: an argument a hit did not supply renders as ``{name}``, never raises."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Detector:
+    """Base of every detector kind.
+
+    Subclasses set ``kind``, declare ``params`` and implement :meth:`detect`. They are built once
+    per run with their check's spec (parameters already validated and defaulted), so compile
+    regexes and tables in ``__init__`` and keep :meth:`detect` to a scan.
+    """
+
+    kind: ClassVar[str] = ""
+    scope: ClassVar[Scope] = Scope.DOCUMENT
+    params: ClassVar[dict[str, Param]] = {}
+
+    def __init__(self, check: CheckSpec) -> None:
+        self.check = check
+        self.p = check.params
+
+    def regions(self, doc: Document) -> list[Region]:
+        """The regions of ``doc`` this check looks at (the body, and front matter if the pack says so)."""
+        return doc.regions_for(self.check.roles)
+
+    def detect(self, doc: Document) -> Iterable[Hit]:
+        raise NotImplementedError
+
+
+class CorpusDetector(Detector):
+    """A check over the whole run: ``map`` each document to a small picklable summary (in parallel),
+    then ``reduce`` all summaries to hits. Keeping the phases apart lets the reduce move elsewhere."""
+
+    scope: ClassVar[Scope] = Scope.CORPUS
+
+    def detect(self, doc: Document) -> Iterable[Hit]:
+        return ()
+
+    def map(self, doc: Document) -> Any:
+        raise NotImplementedError
+
+    def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+        """``summaries`` are ``(document index, map result)``; yield ``(document index, hit)``."""
+        raise NotImplementedError
+
+
+_kind_cache: dict[str, type[Detector]] = {}
+
+
+def _load(target: str) -> type[Detector]:
+    module_name, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def detector_class(kind: str) -> type[Detector]:
+    """Resolve a kind name to its class: built-ins by table, plugins by entry point."""
+    cls = _kind_cache.get(kind)
+    if cls is not None:
+        return cls
+    if kind in BUILTIN_KINDS:
+        cls = _load(BUILTIN_KINDS[kind])
+    else:
+        cls = plugin_kinds().get(kind)
+        if cls is None:
+            known = ", ".join(sorted(set(BUILTIN_KINDS) | set(plugin_kinds())))
+            raise PackError(f"unknown detector kind {kind!r} (known kinds: {known})")
+    if not (isinstance(cls, type) and issubclass(cls, Detector)):
+        raise PackError(f"detector kind {kind!r} does not name a newslint Detector subclass")
+    _kind_cache[kind] = cls
+    return cls
+
+
+def plugin_kinds() -> dict[str, type[Detector]]:
+    """Kinds declared through the entry-point group (third parties, and the built-ins themselves)."""
+    from importlib.metadata import entry_points
+
+    found: dict[str, type[Detector]] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            found[ep.name] = ep.load()
+        except Exception as exc:  # a broken plugin must name itself, not crash the run
+            raise PackError(f"detector plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+    return found
