@@ -1,0 +1,236 @@
+"""The ``newslint`` command line, following ruff's conventions.
+
+Exit codes: 0 nothing at or above ``--fail-on`` (or ``--exit-zero``); 1 findings remain (or
+``fix --diff`` has a diff); 2 usage, config or pack errors, or an input that could not be read.
+Errors the user can act on are :class:`PackError` and are printed without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newslint import __version__
+from newslint.model import Severity
+from newslint.registry import CheckSpec, PackError
+
+FORMATS = ("text", "json", "jsonl", "sarif", "github")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("selection")
+    group.add_argument("--select", type=_codes, action="append", help="checks to run (codes, prefixes, names, ALL)")
+    group.add_argument("--extend-select", type=_codes, action="append", default=[], help="add checks")
+    group.add_argument("--ignore", type=_codes, action="append", default=[], help="checks to skip")
+    group.add_argument("--config", type=Path, help="config file (.newslint.yaml or pyproject.toml)")
+    group.add_argument("--pack", type=Path, action="append", default=[], help="extra YAML check pack (file or folder)")
+
+
+def _add_run_options(parser: argparse.ArgumentParser, fix: bool) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], help="files or folders; '-' reads standard input")
+    _add_selection(parser)
+    out = parser.add_argument_group("output")
+    out.add_argument("--format", "--output-format", dest="format", choices=FORMATS, default="text")
+    out.add_argument("--output-file", "-o", type=Path, help="write the report here instead of stdout")
+    out.add_argument("--statistics", action="store_true", help="count findings per check")
+    out.add_argument("--quiet", "-q", action="store_true", help="only the findings, no summary")
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    out.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run")
+    out.add_argument("--force-exclude", action="store_true", help="apply 'exclude' to files named explicitly")
+    out.add_argument("--stdin-filename", default="-", help="name to report for standard input")
+    out.add_argument("--unsafe-fixes", action="store_true",
+                     help="apply fixes marked unsafe" if fix else "show fixes marked unsafe as available")
+    if fix:
+        out.add_argument("--diff", action="store_true", help="print a unified diff of the fixes; write nothing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newslint", description="Data-quality linter for scraped news text (Chinese and English)."
+    )
+    parser.add_argument("--version", action="version", version=f"newslint {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run_options(sub.add_parser("check", help="report problems"), fix=False)
+    _add_run_options(sub.add_parser("fix", help="fix what can be fixed, report the rest"), fix=True)
+    rules = sub.add_parser("rules", help="list the checks")
+    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _add_selection(rules)
+    explain = sub.add_parser("explain", help="show a check's documentation")
+    explain.add_argument("check", help="code (NL201) or name (html-tag)")
+    _add_selection(explain)
+    test = sub.add_parser("test-packs", help="run every pack's own examples (built-in and user packs)")
+    _add_selection(test)
+    return parser
+
+
+def _flatten(values: list[list[str]] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [item for group in values for item in group]
+
+
+def _settings(args: argparse.Namespace):
+    from newslint.config import Settings, find_config, load_config
+
+    if args.config is not None:
+        if not args.config.is_file():
+            raise PackError(f"{args.config}: config file not found")
+        return load_config(args.config)
+    paths = [p for p in getattr(args, "paths", ["."]) if p != "-"] or ["."]
+    found = find_config(Path(paths[0]))
+    return load_config(found) if found else Settings()
+
+
+def _all_specs(settings, extra_packs: Sequence[Path]) -> list[CheckSpec]:
+    from newslint.packs import builtin_pack_paths, expand_pack_paths, load_packs, validate_params
+    from newslint.registry import detector_class
+
+    packs = [*builtin_pack_paths(), *settings.packs, *expand_pack_paths(extra_packs, Path.cwd())]
+    specs = load_packs(packs)
+    if not settings.params:
+        return specs
+    by_code = {s.code: s for s in specs}
+    for code, overrides in settings.params.items():
+        spec = by_code.get(code.upper())
+        if spec is None:
+            raise PackError(f"{settings.source}: params given for unknown check {code}")
+        cls = detector_class(spec.kind)
+        merged = validate_params({**spec.params, **overrides}, cls.params, f"{settings.source}: params.{code}")
+        new_spec = dataclasses.replace(spec, params=merged)
+        try:
+            cls(new_spec)
+        except (ValueError, TypeError) as exc:
+            raise PackError(f"{settings.source}: params.{code}: {exc}") from None
+        by_code[spec.code] = new_spec
+    return sorted(by_code.values(), key=lambda s: s.code)
+
+
+def _selected(args: argparse.Namespace, settings, specs: list[CheckSpec]) -> list[CheckSpec]:
+    from newslint.selection import select_checks
+
+    select = _flatten(args.select)
+    if select is None:
+        select = settings.select
+    return select_checks(
+        specs,
+        select,
+        [*settings.extend_select, *(_flatten(args.extend_select) or [])],
+        [*settings.ignore, *(_flatten(args.ignore) or [])],
+    )
+
+
+def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
+    from newslint.report import ReportOptions
+    from newslint.reporters import render
+    from newslint.runner import RunRequest, run, write_stdout
+
+    settings = _settings(args)
+    specs = _selected(args, settings, _all_specs(settings, args.pack))
+    request = RunRequest(
+        paths=args.paths,
+        settings=settings,
+        specs=specs,
+        fix=fix,
+        unsafe_fixes=args.unsafe_fixes,
+        diff=getattr(args, "diff", False),
+        force_exclude=args.force_exclude,
+        stdin_filename=args.stdin_filename,
+    )
+    output = run(request)
+    result = output.result
+    options = ReportOptions(statistics=args.statistics, quiet=args.quiet, version=__version__)
+    if output.stdout_text is not None:
+        write_stdout(output.stdout_text)
+        report_stream = sys.stderr
+    else:
+        report_stream = sys.stdout
+    if output.diff:
+        write_stdout(output.diff)
+        report_stream = sys.stderr
+    report = render(args.format, result, options)
+    if args.format != "text":
+        for problem in result.problems:
+            where = f"{problem.path}:record {problem.record}" if problem.record else problem.path
+            print(f"{where}: {'warning' if problem.skipped else 'error'}: {problem.message}", file=sys.stderr)
+    if args.output_file is not None:
+        args.output_file.write_text(report, encoding="utf-8")
+    elif report:
+        report_stream.write(report if report.endswith("\n") else report + "\n")
+    if any(not p.skipped for p in result.problems):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    if getattr(args, "diff", False):
+        return EXIT_FINDINGS if output.diff else EXIT_OK
+    threshold = Severity(args.fail_on) if args.fail_on else settings.fail_on
+    return EXIT_FINDINGS if result.count_at_or_above(threshold) else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from newslint.docs import rules_json, rules_markdown, rules_text
+
+    settings = _settings(args)
+    specs = _all_specs(settings, args.pack)
+    if args.select or args.ignore or args.extend_select:
+        specs = _selected(args, settings, specs)
+    render = {"text": rules_text, "markdown": rules_markdown, "json": rules_json}[args.format]
+    sys.stdout.write(render(specs))
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from newslint.docs import explain
+    from newslint.selection import find_check
+
+    specs = _all_specs(_settings(args), args.pack)
+    spec = find_check(specs, args.check)
+    if spec is None:
+        raise PackError(f"no check {args.check!r} (see `newslint rules`)")
+    sys.stdout.write(explain(spec))
+    return EXIT_OK
+
+
+def _cmd_test_packs(args: argparse.Namespace) -> int:
+    from newslint.selftest import run_examples
+
+    settings = _settings(args)
+    specs = _all_specs(settings, args.pack)
+    if args.select or args.ignore or args.extend_select:
+        specs = _selected(args, settings, specs)
+    count, failures = run_examples(specs)
+    for failure in failures:
+        print(f"FAIL {failure}")
+    print(f"{count - len(failures)} passed, {len(failures)} failed")
+    return EXIT_FINDINGS if failures else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("check", "fix"):
+            return _cmd_run(args, fix=args.command == "fix")
+        if args.command == "rules":
+            return _cmd_rules(args)
+        if args.command == "explain":
+            return _cmd_explain(args)
+        return _cmd_test_packs(args)
+    except PackError as exc:
+        print(f"newslint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

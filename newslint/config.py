@@ -1,0 +1,178 @@
+"""Configuration: ``[tool.newslint]`` in ``pyproject.toml`` or ``.newslint.yaml``, found upward.
+
+Like ruff, the nearest config file wins (no merging of several files), and command-line options
+override it. Keys use kebab-case in files (``per-file-ignores``) and are normalised here.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from newslint.model import Severity
+from newslint.registry import PackError
+
+CONFIG_NAMES = (".newslint.yaml", ".newslint.yml", "pyproject.toml")
+
+_KEYS = {
+    "select", "ignore", "extend-select", "exclude", "per-file-ignores", "severity", "params", "packs",
+    "jsonl", "fail-on", "include",
+}
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.jsonl", "*.ndjson")
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".newslint_cache")
+
+
+@dataclass
+class Settings:
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    packs: list[Path] = field(default_factory=list)
+    text_fields: list[str] = field(default_factory=lambda: ["text"])
+    extra_fields: list[str] = field(default_factory=list)
+    fail_on: Severity = Severity.INFO
+    source: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+
+    def excluded(self, path: Path) -> bool:
+        """True when ``path`` matches an exclude glob (relative to the config's folder) or a VCS dir."""
+        rel = _relative(path, self.root)
+        parts = PurePosixPath(rel).parts
+        if any(part in DEFAULT_EXCLUDE for part in parts):
+            return True
+        return any(_glob_match(rel, pattern) for pattern in self.exclude)
+
+    def ignored_for(self, path: str) -> list[str]:
+        rel = _relative(Path(path), self.root)
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores.items():
+            if _glob_match(rel, pattern):
+                out.extend(codes)
+        return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    """A glob matches the relative path, any of its parent folders, or (no slash) any component."""
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
+        return True
+    if "/" not in pattern:
+        return any(fnmatch.fnmatch(part, pattern) for part in PurePosixPath(rel).parts)
+    parts = PurePosixPath(rel).parts
+    return any(fnmatch.fnmatch("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above ``start`` (a pyproject counts only with [tool.newslint])."""
+    folder = start.resolve()
+    if folder.is_file():
+        folder = folder.parent
+    for candidate_dir in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = candidate_dir / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and "newslint" not in _read_toml(candidate).get("tool", {}):
+                    continue
+                return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PackError(f"{path}: cannot read config: {exc}") from exc
+
+
+def load_config(path: Path) -> Settings:
+    if path.name == "pyproject.toml":
+        raw = _read_toml(path).get("tool", {}).get("newslint", {})
+    else:
+        import yaml
+
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise PackError(f"{path}: cannot read config: {exc}") from exc
+    if not isinstance(raw, Mapping):
+        raise PackError(f"{path}: config must be a mapping")
+    return settings_from_mapping(raw, path)
+
+
+def _strings(value: Any, key: str, path: Path) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PackError(f"{path}: '{key}' must be a list of strings")
+    return list(value)
+
+
+def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
+    raw = {str(k).replace("_", "-"): v for k, v in raw.items()}
+    unknown = set(raw) - _KEYS
+    if unknown:
+        raise PackError(f"{path}: unknown config key(s): {', '.join(sorted(unknown))}")
+    base = path.parent
+    settings = Settings(source=path, root=base)
+    if "select" in raw:
+        settings.select = _strings(raw["select"], "select", path)
+    settings.extend_select = _strings(raw.get("extend-select", []), "extend-select", path)
+    settings.ignore = _strings(raw.get("ignore", []), "ignore", path)
+    settings.exclude = _strings(raw.get("exclude", []), "exclude", path)
+    if "include" in raw:
+        settings.include = _strings(raw["include"], "include", path)
+    pfi = raw.get("per-file-ignores", {})
+    if not isinstance(pfi, Mapping):
+        raise PackError(f"{path}: 'per-file-ignores' must map globs to lists of codes")
+    settings.per_file_ignores = {str(k): _strings(v, f"per-file-ignores.{k}", path) for k, v in pfi.items()}
+    severity = raw.get("severity", {})
+    if not isinstance(severity, Mapping):
+        raise PackError(f"{path}: 'severity' must map codes to error/warning/info")
+    for code, level in severity.items():
+        try:
+            settings.severity[str(code)] = Severity(level)
+        except ValueError:
+            raise PackError(f"{path}: severity of {code} must be error, warning or info") from None
+    params = raw.get("params", {})
+    if not isinstance(params, Mapping) or not all(isinstance(v, Mapping) for v in params.values()):
+        raise PackError(f"{path}: 'params' must map check codes to parameter mappings")
+    settings.params = {str(k): dict(v) for k, v in params.items()}
+    from newslint.packs import expand_pack_paths
+
+    settings.packs = expand_pack_paths(_strings(raw.get("packs", []), "packs", path), base)
+    jsonl = raw.get("jsonl", {})
+    if not isinstance(jsonl, Mapping):
+        raise PackError(f"{path}: 'jsonl' must be a mapping")
+    jsonl = {str(k).replace("_", "-"): v for k, v in jsonl.items()}
+    if set(jsonl) - {"text-fields", "extra-fields"}:
+        raise PackError(f"{path}: 'jsonl' takes text-fields and extra-fields")
+    if "text-fields" in jsonl:
+        settings.text_fields = _strings(jsonl["text-fields"], "jsonl.text-fields", path)
+    settings.extra_fields = _strings(jsonl.get("extra-fields", []), "jsonl.extra-fields", path)
+    if "fail-on" in raw:
+        try:
+            settings.fail_on = Severity(raw["fail-on"])
+        except ValueError:
+            raise PackError(f"{path}: fail-on must be error, warning or info") from None
+    return settings

@@ -1,0 +1,43 @@
+"""The result of a run, as every reporter receives it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from newslint.model import Finding, Severity
+from newslint.registry import CheckSpec
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """An input that could not be checked (unreadable, binary, malformed record): exit code 2."""
+
+    path: str
+    message: str
+    record: int | None = None
+    skipped: bool = False  # a binary or otherwise non-text file: reported, but not an error exit
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    checks: Mapping[str, CheckSpec]
+    problems: list[InputProblem] = field(default_factory=list)
+    files_checked: int = 0
+    fix_mode: bool = False
+    fixed: Counter[str] = field(default_factory=Counter)
+    files_changed: int = 0
+    unsafe_fixes_enabled: bool = False
+
+    def count_at_or_above(self, threshold: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity.rank >= threshold.rank)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    statistics: bool = False
+    quiet: bool = False
+    show_source: bool = False
+    version: str = ""
