@@ -66,20 +66,23 @@ class Document:
                 return region
         return None
 
-    def position(self, offset: int) -> Position:
-        """1-based line and column (in code points) of a text offset."""
-        starts = self._line_starts
-        if starts is None:
+    def line_starts(self) -> list[int]:
+        """Offsets where each line begins (computed once, on first use)."""
+        if self._line_starts is None:
             starts = [0]
             starts.extend(m.end() for m in re.finditer("\n", self.text))
             self._line_starts = starts
+        return self._line_starts
+
+    def position(self, offset: int) -> Position:
+        """1-based line and column (in code points) of a text offset."""
+        starts = self.line_starts()
         line = bisect.bisect_right(starts, offset) - 1
         return Position(line + 1, offset - starts[line] + 1)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break (for reporters that show context)."""
-        self.position(0)
-        starts = self._line_starts or [0]
+        starts = self.line_starts()
         begin = starts[line - 1]
         end = starts[line] if line < len(starts) else len(self.text)
         return self.text[begin:end].rstrip("\r\n")

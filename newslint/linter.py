@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from newslint.document import Document, Region, Role, file_document
 from newslint.edits import apply_fix_groups
-from newslint.model import Applicability, Edit, Finding, Fix, Hit, Scope, Severity
+from newslint.model import Applicability, Edit, Finding, Fix, Hit, Position, Scope, Severity
 from newslint.registry import CheckSpec, Detector, detector_class
 from newslint.suppression import directive_spans, suppressed_ranges
 
@@ -62,6 +62,18 @@ class Linter:
         return findings
 
     def finding(self, doc: Document, spec: CheckSpec, hit: Hit) -> Finding:
+        return self.located(spec, hit, doc.path, doc.record, doc.field_name, doc.position)
+
+    def located(
+        self,
+        spec: CheckSpec,
+        hit: Hit,
+        path: str,
+        record: int | None,
+        field_name: str | None,
+        position: Callable[[int], Position],
+    ) -> Finding:
+        """A finding from a hit, located by ``position`` (a document's, or a corpus reference's)."""
         fix = None
         applicability = hit.applicability or spec.fix
         if (hit.edits is not None or hit.encoding) and applicability is not Applicability.NONE:
@@ -71,13 +83,13 @@ class Linter:
             name=spec.name,
             severity=self.severity.get(spec.code, spec.severity),
             message=spec.render(hit),
-            path=doc.path,
+            path=path,
             start=hit.start,
             end=hit.end,
-            location=doc.position(hit.start),
-            end_location=doc.position(hit.end),
-            record=doc.record,
-            field_name=doc.field_name,
+            location=position(hit.start),
+            end_location=position(hit.end),
+            record=record,
+            field_name=field_name,
             fix=fix,
         )
 

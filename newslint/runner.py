@@ -7,19 +7,22 @@ built once per distinct ignore set.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import sys
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslint.config import Settings
+from newslint.document import Document
 from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, render_jsonl
 from newslint.linter import Linter
-from newslint.model import Finding
-from newslint.registry import CheckSpec
+from newslint.model import Finding, Position
+from newslint.registry import CheckSpec, CorpusDetector
 from newslint.report import InputProblem, RunResult
-from newslint.selection import select_checks
+from newslint.selection import matches, select_checks
 
 
 @dataclass
@@ -40,6 +43,50 @@ class RunOutput:
     diff: str = ""
     stdout_text: str | None = None  # fixed standard input, printed instead of written
     changed_paths: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _DocRef:
+    """What the reduce phase needs of a document to locate a hit, without keeping its text."""
+
+    path: str
+    record: int | None
+    field_name: str | None
+    line_starts: array
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return Position(line + 1, offset - self.line_starts[line] + 1)
+
+
+class _CorpusPhase:
+    """Map each document through the corpus detectors as it is read; reduce once at the end."""
+
+    def __init__(self, linter: Linter) -> None:
+        self.linter = linter
+        self.detectors = [d for d in linter.corpus_detectors if isinstance(d, CorpusDetector)]
+        self.summaries: list[list[tuple[int, object]]] = [[] for _ in self.detectors]
+        self.refs: list[_DocRef] = []
+
+    def add(self, doc: Document) -> None:
+        if not self.detectors:
+            return
+        index = len(self.refs)
+        self.refs.append(_DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts())))
+        for bucket, detector in zip(self.summaries, self.detectors, strict=True):
+            if detector.check.applies_to(doc):
+                bucket.append((index, detector.map(doc)))
+
+    def findings(self, settings: Settings) -> list[Finding]:
+        out: list[Finding] = []
+        for bucket, detector in zip(self.summaries, self.detectors, strict=True):
+            spec = detector.check
+            for index, hit in detector.reduce(bucket):
+                ref = self.refs[index]
+                if any(matches(sel, spec) for sel in settings.ignored_for(ref.path)):
+                    continue
+                out.append(self.linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position))
+        return out
 
 
 class _Linters:
@@ -64,6 +111,7 @@ class _Linters:
 def run(request: RunRequest) -> RunOutput:
     settings = request.settings
     linters = _Linters(list(request.specs), settings)
+    corpus = _CorpusPhase(Linter(list(request.specs), settings.severity))
     findings: list[Finding] = []
     problems: list[InputProblem] = []
     fixed: Counter[str] = Counter()
@@ -79,6 +127,8 @@ def run(request: RunRequest) -> RunOutput:
         files += 1
         problems.extend(loaded.problems)
         linter = linters.for_path(loaded.display)
+        for doc in loaded.documents:
+            corpus.add(doc)
         if not request.fix:
             for doc in loaded.documents:
                 findings.extend(linter.check(doc))
@@ -97,6 +147,7 @@ def run(request: RunRequest) -> RunOutput:
         else:
             atomic_write(loaded.path, outcome.new_bytes)
             changed.append(loaded.display)
+    findings.extend(corpus.findings(settings))
     result = RunResult(
         findings=sorted(findings, key=Finding.sort_key),
         checks={s.code: s for s in request.specs},
