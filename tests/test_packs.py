@@ -1,0 +1,65 @@
+"""Every built-in check documents itself and carries examples that pass; the README's rule table is
+the one the packs generate."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newslint.cli import main
+from newslint.docs import rules_markdown
+from newslint.packs import builtin_pack_paths, load_packs
+from newslint.selftest import run_examples
+
+REPO = Path(__file__).resolve().parents[1]
+SPECS = load_packs(builtin_pack_paths())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.code)
+def test_check_is_documented(spec) -> None:
+    for part in ("what", "why", "example", "fix"):
+        assert getattr(spec.docs, part), f"{spec.code} has no docs.{part}"
+    assert spec.summary
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.scope.value == "document"], ids=lambda s: s.code)
+def test_check_examples_pass(spec) -> None:
+    assert any(e.flagged for e in spec.examples), f"{spec.code} has no flagged example"
+    assert any(not e.flagged for e in spec.examples), f"{spec.code} has no clean example"
+    count, failures = run_examples([spec])
+    assert not failures, "\n".join(map(str, failures))
+
+
+def test_readme_rule_table_is_generated_from_the_packs() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", readme, re.S)
+    assert match, "README.md has no <!-- rules:start --> … <!-- rules:end --> block"
+    assert match.group(1) == rules_markdown(SPECS), "regenerate with: newslint rules --format markdown"
+
+
+def test_explain_by_code_and_name(capsys) -> None:
+    spec = SPECS[0]
+    assert main(["explain", spec.code.lower()]) == 0
+    by_code = capsys.readouterr().out
+    assert main(["explain", spec.name]) == 0
+    assert capsys.readouterr().out == by_code
+    assert f"# {spec.name} ({spec.code})" in by_code and spec.docs.why in by_code
+    assert main(["explain", "NL000"]) == 2
+
+
+def test_test_packs_command_runs_user_packs(tmp_path: Path, capsys) -> None:
+    pack = tmp_path / "mine.yml"
+    pack.write_text(
+        "checks:\n  - code: NL970\n    name: mysite-footer\n    kind: phrases\n    fix: safe\n"
+        "    message: 'footer {match}'\n    params: {phrases: ['本文来自某客户端'], whole_line: true, replacement: ''}\n"
+        "    examples:\n      flagged: [{text: \"正文。\\n本文来自某客户端\\n\", fixed: \"正文。\\n\"}]\n"
+        "      clean: ['正文。']\n",
+        encoding="utf-8",
+    )
+    assert main(["test-packs", "--pack", str(pack), "--select", "NL970"]) == 0
+    assert "2 passed, 0 failed" in capsys.readouterr().out
+    pack.write_text(pack.read_text(encoding="utf-8").replace('fixed: "正文。\\n"', 'fixed: "wrong"'), encoding="utf-8")
+    assert main(["test-packs", "--pack", str(pack), "--select", "NL970"]) == 1
+    assert "FAIL" in capsys.readouterr().out
