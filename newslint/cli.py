@@ -212,7 +212,16 @@ def _cmd_test_packs(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
+def _utf8_streams() -> None:
+    """Findings quote Chinese text: never die on a terminal or pipe that claims to be ASCII."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
