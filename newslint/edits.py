@@ -15,13 +15,14 @@ from newslint.model import Edit
 def apply_fix_groups(text: str, groups: Sequence[Sequence[Edit]]) -> tuple[str, list[int]]:
     """Apply each group of edits whose spans overlap no group already taken.
 
-    Groups are taken in order of their first edit's start (ties: the shorter span first), so the
-    result does not depend on the order checks ran in. Returns the new text and the indexes of the
+    Groups are taken in order of their first edit's start (ties: the longer span first, so a fix
+    that removes a whole block wins over one that edits a tag inside it), so the result does not
+    depend on the order checks ran in. Returns the new text and the indexes of the
     groups applied (an empty group, such as a pure re-encoding, always applies).
     """
     ordered = sorted(
         ((index, sorted(group)) for index, group in enumerate(groups)),
-        key=lambda item: (item[1][0].start, item[1][-1].end, item[1][0].replacement) if item[1] else (-1, -1, ""),
+        key=lambda item: (item[1][0].start, -item[1][-1].end, item[1][0].replacement) if item[1] else (-1, 0, ""),
     )
     taken: list[Edit] = []
     applied: list[int] = []

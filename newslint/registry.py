@@ -29,6 +29,12 @@ BUILTIN_KINDS: dict[str, str] = {
     "html-tag": "newslint.detectors.html:TagDetector",
     "html-comment": "newslint.detectors.html:CommentDetector",
     "style-or-script": "newslint.detectors.html:StyleScriptDetector",
+    "ticker-link": "newslint.detectors.tickers:TickerLinkDetector",
+    "leading-boilerplate": "newslint.detectors.boilerplate:LeadingBoilerplateDetector",
+    "trailing-boilerplate": "newslint.detectors.boilerplate:TrailingBoilerplateDetector",
+    "repeated-paragraph": "newslint.detectors.boilerplate:RepeatedParagraphDetector",
+    "cjk-punctuation-in-latin": "newslint.detectors.script:CjkPunctuationDetector",
+    "script-mixing": "newslint.detectors.script:ScriptMixingDetector",
 }
 
 
@@ -157,9 +163,9 @@ def detector_class(kind: str) -> type[Detector]:
     if kind in BUILTIN_KINDS:
         cls = _load(BUILTIN_KINDS[kind])
     else:
-        cls = plugin_kinds().get(kind)
+        cls = plugin_kind(kind)
         if cls is None:
-            known = ", ".join(sorted(set(BUILTIN_KINDS) | set(plugin_kinds())))
+            known = ", ".join(sorted(set(BUILTIN_KINDS) | plugin_kind_names()))
             raise PackError(f"unknown detector kind {kind!r} (known kinds: {known})")
     if not (isinstance(cls, type) and issubclass(cls, Detector)):
         raise PackError(f"detector kind {kind!r} does not name a newslint Detector subclass")
@@ -167,14 +173,19 @@ def detector_class(kind: str) -> type[Detector]:
     return cls
 
 
-def plugin_kinds() -> dict[str, type[Detector]]:
-    """Kinds declared through the entry-point group (third parties, and the built-ins themselves)."""
+def plugin_kind_names() -> set[str]:
     from importlib.metadata import entry_points
 
-    found: dict[str, type[Detector]] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    return {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def plugin_kind(kind: str) -> type[Detector] | None:
+    """A kind declared through the entry-point group; only the plugin asked for is imported."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP, name=kind):
         try:
-            found[ep.name] = ep.load()
-        except Exception as exc:  # a broken plugin must name itself, not crash the run
+            return ep.load()
+        except Exception as exc:  # a broken plugin must name itself, not crash with a traceback
             raise PackError(f"detector plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
-    return found
+    return None

@@ -1,0 +1,379 @@
+"""Boilerplate around the article: the ``leading-boilerplate``, ``trailing-boilerplate`` and
+``repeated-paragraph`` kinds.
+
+All three look at *units*: the lines of a region, further split at block-level HTML tags (``<p>``,
+``<div>``, ``<br>``…), because a scraped post often keeps a whole article on one line of ``<p>``s and
+the footer (``<p class="em_media">（文章来源：北京晚报）</p>``) glued to the last paragraph. A unit's
+*visible text* is its text with comments, ``<style>``/``<script>`` blocks and tags blanked out
+(same length, so offsets still hold); a unit with no visible text is markup and never counts as
+article text, nor as boilerplate.
+
+Trailing boilerplate is found by walking back from the end: markup is stepped over, units matching
+a signature are boilerplate, units matching a ``skip`` pattern (ad stubs another check reports) are
+stepped over, and the first other unit is the article's last real paragraph, where the walk stops —
+so the fix can never cut it. A *block start* (``Theme: … by …``, a site's self-description) also
+claims the short lines after it (``Cape Town, South Africa``). Leading boilerplate is the same walk
+forward over the first few units. A site signature gives a safe fix, a generic heuristic an unsafe
+one. Repeated paragraphs are units whose normalised visible text (case, spacing) was seen before in
+the document; the later copy is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from newslint.detectors.pattern import compile_pattern
+from newslint.document import Document, Region
+from newslint.model import Applicability, Edit, Hit
+from newslint.registry import CheckSpec, Detector, PackError, Param
+
+_HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<(style|script)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_BLOCK = "p|div|br|li|h[1-6]|center|section|article|table|tr|ul|ol|blockquote|figure|figcaption|hr"
+_SPLIT = re.compile(rf"<(?:{_BLOCK})\b[^>]*>|</(?:{_BLOCK})\s*>", re.I)
+_ELEMENT = re.compile(r"\A<([A-Za-z][A-Za-z0-9]*)\b[^>]*>.*</\1\s*>\Z", re.S)
+_SPACE = re.compile(r"\s+")
+_STRIP = " \t\r\n\u3000\u00a0"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A line, or a block-level HTML element within a line; ``text`` is its visible text, stripped."""
+
+    start: int
+    end: int
+    vis_start: int
+    vis_end: int
+    text: str
+    markup: bool  # the raw span holds tags (so deleting it must keep the HTML balanced)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def units(doc: Document, region: Region) -> list[Unit]:
+    """The units of a region, in order; units without visible text are included (``text == ''``)."""
+    raw = doc.text[region.start:region.end]
+    if "<" in raw:
+        shown = _HIDDEN.sub(_blank, raw)
+        visible = _TAG.sub(_blank, shown)
+    else:
+        shown = visible = raw
+    out: list[Unit] = []
+    base = region.start
+    pos = 0
+    for line in raw.split("\n"):
+        line_end = pos + len(line)
+        cuts = [pos, line_end]
+        if "<" in line:
+            for m in _SPLIT.finditer(shown, pos, line_end):
+                cuts.append(m.start() if not m.group(0).startswith("</") else m.end())
+        cuts = sorted(set(cuts))
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            seg = visible[a:b]
+            stripped = seg.strip(_STRIP)
+            if not raw[a:b].strip(_STRIP):
+                continue
+            if stripped:
+                vs = a + (len(seg) - len(seg.lstrip(_STRIP)))
+                ve = b - (len(seg) - len(seg.rstrip(_STRIP)))
+                # Tags inside a word (上海<span>证券</span>报) must not become spaces in the text matched.
+                text = _SPACE.sub(" ", _TAG.sub("", shown[vs:ve])).strip(_STRIP) or _SPACE.sub(" ", visible[vs:ve])
+            else:
+                vs = ve = a
+                text = ""
+            out.append(Unit(base + a, base + b, base + vs, base + ve, text, raw[a:b] != visible[a:b]))
+        pos = line_end + 1
+    return out
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def _removable(text: str, unit: Unit) -> tuple[int, int]:
+    """The span of ``unit`` that can go without unbalancing HTML: all of it, or only its visible text."""
+    if not unit.markup:
+        return unit.vis_start, unit.vis_end
+    raw = text[unit.start:unit.end]
+    body = raw.strip(_STRIP)
+    if _ELEMENT.match(body) and body.count("<") % 2 == 0:
+        lead = len(raw) - len(raw.lstrip(_STRIP))
+        return unit.start + lead, unit.start + lead + len(body)
+    return unit.vis_start, unit.vis_end
+
+
+def deletion(doc: Document, first: Unit, last: Unit) -> Edit:
+    """An edit removing units ``first``..``last`` (and their line, when they fill it).
+
+    Markup that cannot be removed whole (an unbalanced tag) is kept: only the visible text goes.
+    """
+    text = doc.text
+    start, _ = _removable(text, first)
+    _, end = _removable(text, last)
+    line_start, line_end = _line_bounds(text, start, end)
+    if not text[line_start:start].strip(_STRIP) and not text[end:line_end].strip(_STRIP):
+        start, end = line_start, min(line_end + 1, len(text))
+    return Edit(start, end, "")
+
+
+def _compile_list(patterns: Any, what: str, flags: list[str]) -> list[str]:
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        raise PackError(f"{what} must be a list of non-empty regexes")
+    for source in patterns:
+        compile_pattern(source, flags)
+    return list(patterns)
+
+
+class _Signatures:
+    """Named regex families compiled into one alternation matched against a unit's whole visible text.
+
+    ``classify`` says which family matched (site name, or ``generic``/``block``/``skip``), so one
+    regex run per unit tells a safe site signature from a generic heuristic.
+    """
+
+    def __init__(self, families: Mapping[str, list[str]], flags: list[str]) -> None:
+        branches: list[str] = []
+        self.names: list[str] = []
+        for name, patterns in families.items():
+            for source in patterns:
+                branches.append(f"(?P<_s{len(self.names)}>{source})")
+                self.names.append(name)
+        self.regex = compile_pattern("|".join(branches), flags) if branches else None
+
+    def classify(self, text: str) -> str | None:
+        if self.regex is None or not text:
+            return None
+        match = self.regex.fullmatch(text)
+        if match is None:
+            return None
+        return self.names[int((match.lastgroup or "_s0")[2:])]
+
+
+def _site_families(sites: Any, flags: list[str], what: str) -> dict[str, list[str]]:
+    if not isinstance(sites, dict):
+        raise PackError(f"{what} must map a site name to a list of regexes")
+    return {f"site:{name}": _compile_list(p, f"{what}[{name!r}]", flags) for name, p in sites.items()}
+
+
+class TrailingBoilerplateDetector(Detector):
+    """Editor lines, source lines, nav links, disclaimers and theme footers after the article ends."""
+
+    kind: ClassVar[str] = "trailing-boilerplate"
+    params: ClassVar[dict[str, Param]] = {
+        "sites": Param(dict, default={}, doc="site name -> regexes of known footer lines (safe fix)"),
+        "generic": Param(list, default=[], doc="regexes of footer-like lines (unsafe fix)"),
+        "block_starts": Param(dict, default={}, doc="site name -> regexes of a line opening a footer block"),
+        "skip": Param(list, default=[], doc="regexes of lines to step over (ad stubs other checks report)"),
+        "block_line_chars": Param(int, default=60, doc="longest line a footer block may claim after its start"),
+        "window": Param(int, default=12, doc="how many units from the end are examined"),
+        "flags": Param(list, default=[], doc="regex flags"),
+    }
+
+    def __init__(self, check: CheckSpec) -> None:
+        super().__init__(check)
+        flags = self.p["flags"]
+        families = _site_families(self.p["sites"], flags, "sites")
+        families["generic"] = _compile_list(self.p["generic"], "generic", flags)
+        for name, patterns in _site_families(self.p["block_starts"], flags, "block_starts").items():
+            families["block:" + name] = patterns
+        families["skip"] = _compile_list(self.p["skip"], "skip", flags)
+        self.signatures = _Signatures(families, flags)
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        for region in self.regions(doc):
+            yield from self._detect_region(doc, region)
+
+    def _detect_region(self, doc: Document, region: Region) -> Iterator[Hit]:
+        # Only the end matters: split the last lines into units, the whole region only if they are too few.
+        cut = _nth_line_from_end(doc.text, region, 4 * self.p["window"] + 20)
+        shown = [u for u in units(doc, Region(cut, region.end, region.role)) if u.text]
+        if cut > region.start and len(shown) <= self.p["window"]:
+            cut = region.start
+            shown = [u for u in units(doc, region) if u.text]
+        if len(shown) < 2:
+            return
+        tail = shown[-self.p["window"]:]
+        kinds = [self.signatures.classify(u.text) for u in tail]
+        # A block start claims every short line after it, unless one of them is a long paragraph.
+        for i in range(len(tail) - 1, -1, -1):
+            kind = kinds[i]
+            if kind and kind.startswith("block:"):
+                after = range(i + 1, len(tail))
+                if all(kinds[j] or len(tail[j].text) <= self.p["block_line_chars"] for j in after):
+                    for j in after:
+                        if not kinds[j]:
+                            kinds[j] = kind
+                break
+        marked: list[int] = []
+        stop = None
+        for i in range(len(tail) - 1, -1, -1):
+            kind = kinds[i]
+            if kind is None:
+                stop = i
+                break
+            if kind != "skip":
+                marked.append(i)
+        if stop is None and len(tail) == len(shown) and cut == region.start:
+            # Nothing left that reads as article text: never empty a document on a heuristic.
+            return
+        if not marked:
+            return
+        marked.reverse()
+        # Group marked units that follow each other with only whitespace (no markup) between.
+        groups: list[list[int]] = [[marked[0]]]
+        for i in marked[1:]:
+            prev = tail[groups[-1][-1]]
+            gap = doc.text[prev.end:tail[i].start]
+            if gap.strip(_STRIP) or i != groups[-1][-1] + 1 or kinds[i - 1] == "skip":
+                groups.append([i])
+            else:
+                groups[-1].append(i)
+        for group in groups:
+            first, last = tail[group[0]], tail[group[-1]]
+            safe = all(kinds[i] and not kinds[i].startswith("generic") for i in group)
+            edit = deletion(doc, first, last)
+            if last is shown[-1] and not doc.text[edit.end:region.end].strip(_STRIP) and edit.end == region.end:
+                # Cutting the end of the text: also drop the blank lines before the block, keep one newline.
+                start = edit.start
+                while start > region.start and doc.text[start - 1] in _STRIP:
+                    start -= 1
+                edit = Edit(start, edit.end, "\n" if start > region.start else "")
+            lines = [tail[i].text for i in group]
+            yield Hit(
+                first.vis_start,
+                last.vis_end,
+                {"line": lines[0], "lines": len(lines), "site": _site(kinds[group[0]])},
+                (edit,),
+                Applicability.SAFE if safe else Applicability.UNSAFE,
+            )
+
+
+def _nth_line_from_end(text: str, region: Region, lines: int) -> int:
+    """Offset of the start of the ``lines``-th last line of ``region`` (its start if it has fewer)."""
+    pos = region.end
+    for _ in range(lines):
+        pos = text.rfind("\n", region.start, pos)
+        if pos < 0:
+            return region.start
+    return pos + 1
+
+
+def _nth_line(text: str, region: Region, lines: int) -> int:
+    """Offset just past the ``lines``-th line of ``region`` (its end if it has fewer)."""
+    pos = region.start
+    for _ in range(lines):
+        pos = text.find("\n", pos, region.end)
+        if pos < 0:
+            return region.end
+        pos += 1
+    return pos
+
+
+def _site(kind: str | None) -> str:
+    if not kind:
+        return "generic"
+    return kind.split(":", 1)[-1].removeprefix("site:")
+
+
+class LeadingBoilerplateDetector(Detector):
+    """``原标题：`` / ``Original title:`` / ``来源：`` lines and date stamps glued to the first sentence."""
+
+    kind: ClassVar[str] = "leading-boilerplate"
+    params: ClassVar[dict[str, Param]] = {
+        "sites": Param(dict, default={}, doc="site name -> regexes of known header lines (safe fix)"),
+        "generic": Param(list, default=[], doc="regexes of header-like lines (unsafe fix)"),
+        "glued": Param(list, default=[], doc="regexes of a prefix glued to the first paragraph (unsafe fix)"),
+        "window": Param(int, default=6, doc="how many units from the top are examined"),
+        "max_header_chars": Param(int, default=200, doc="a longer unit is a paragraph: the walk stops there"),
+        "flags": Param(list, default=[], doc="regex flags"),
+    }
+
+    def __init__(self, check: CheckSpec) -> None:
+        super().__init__(check)
+        flags = self.p["flags"]
+        families = _site_families(self.p["sites"], flags, "sites")
+        families["generic"] = _compile_list(self.p["generic"], "generic", flags)
+        self.signatures = _Signatures(families, flags)
+        glued = _compile_list(self.p["glued"], "glued", flags)
+        self.glued = compile_pattern("|".join(f"(?:{g})" for g in glued), flags) if glued else None
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        for region in self.regions(doc):
+            end = _nth_line(doc.text, region, 4 * self.p["window"] + 20)
+            shown = [u for u in units(doc, Region(region.start, end, region.role)) if u.text]
+            if len(shown) < 2:
+                continue
+            head = shown[:self.p["window"]]
+            if self.glued is not None:
+                first = head[0]
+                match = self.glued.match(doc.text, first.vis_start, first.vis_end)
+                if match and match.end() < first.vis_end:
+                    yield Hit(
+                        match.start(),
+                        match.end(),
+                        {"line": match.group(0).strip(), "site": "generic"},
+                        (Edit(match.start(), match.end(), ""),),
+                        Applicability.UNSAFE,
+                    )
+            for unit in head:
+                if len(unit.text) > self.p["max_header_chars"]:
+                    break
+                kind = self.signatures.classify(unit.text)
+                if kind is None:
+                    continue
+                yield Hit(
+                    unit.vis_start,
+                    unit.vis_end,
+                    {"line": unit.text, "site": _site(kind)},
+                    (deletion(doc, unit, unit),),
+                    Applicability.UNSAFE if kind == "generic" else Applicability.SAFE,
+                )
+
+
+class RepeatedParagraphDetector(Detector):
+    """The same paragraph twice in one document: a scraper that took the title or a block twice."""
+
+    kind: ClassVar[str] = "repeated-paragraph"
+    params: ClassVar[dict[str, Param]] = {
+        "min_chars": Param(int, default=24, doc="shortest paragraph compared (CJK characters count double)"),
+    }
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        seen: dict[str, Unit] = {}
+        for region in self.regions(doc):
+            for unit in units(doc, region):
+                if not unit.text:
+                    continue
+                key = unit.text.casefold()
+                # Count letters only: a separator line (<<<<<<, ------) is layout, never a paragraph.
+                if sum(2 if ord(c) > 0x2E80 else 1 for c in key if c.isalnum()) < self.p["min_chars"]:
+                    continue
+                earlier = seen.get(key)
+                if earlier is None:
+                    seen[key] = unit
+                    continue
+                yield Hit(
+                    unit.vis_start,
+                    unit.vis_end,
+                    {"line": unit.text, "first_line": doc.position(earlier.vis_start).line},
+                    (deletion(doc, unit, unit),),
+                )
+
+
+__all__ = [
+    "LeadingBoilerplateDetector",
+    "RepeatedParagraphDetector",
+    "TrailingBoilerplateDetector",
+    "Unit",
+    "deletion",
+    "units",
+]

@@ -1,0 +1,194 @@
+"""Script checks: the ``cjk-punctuation-in-latin`` and ``script-mixing`` kinds.
+
+``cjk-punctuation-in-latin``: machine-translated or re-typed English keeps the source's full-width
+punctuation (``Noodles。 It``, ``word，word``). A full-width mark is only wrong when the sentence around
+it is Latin: it is flagged when no CJK ideograph, kana or hangul occurs within ``window`` characters
+on its line and it sits between Latin letters or digits. Chinese text, Chinese text quoting English
+names (``Apple，Google和微软``) and clean Chinese punctuation are never flagged.
+
+``script-mixing``: a traditional character in simplified text (``新浪财经－国內``) or the reverse. The
+text is converted both ways with OpenCC (phrase-aware, so ``乾隆`` stays ``乾隆``); a character that
+one conversion changes belongs to that script only, a character neither changes is shared and never
+counts. The document's script is decided from the whole of the regions checked, and only when one
+side clearly dominates; the odd characters are reported with the conversion as an unsafe fix.
+Japanese (kana present) is left alone: its kanji are not simplified Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from newslint.document import Document
+from newslint.model import Edit, Hit
+from newslint.registry import CheckSpec, Detector, PackError, Param
+
+_ASIAN = re.compile(
+    r"[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+_DEFAULT_MAP = {
+    "。": ".", "，": ",", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")", "、": ",",
+}
+_SPACE_AFTER = set(".,;:!?)")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _markup_spans(text: str) -> list[tuple[int, int]]:
+    """Disjoint sorted spans of comments, style/script blocks and tags (nested ones merged)."""
+    from newslint.detectors.boilerplate import _HIDDEN, _TAG
+
+    spans = sorted([m.span() for m in _HIDDEN.finditer(text)] + [m.span() for m in _TAG.finditer(text)])
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    import bisect
+
+    index = bisect.bisect_right(spans, (offset, 1 << 62)) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
+class CjkPunctuationDetector(Detector):
+    kind: ClassVar[str] = "cjk-punctuation-in-latin"
+    params: ClassVar[dict[str, Param]] = {
+        "map": Param(dict, default=_DEFAULT_MAP, doc="full-width mark -> ASCII replacement"),
+        "window": Param(int, default=24, doc="characters either side (same line) that must hold no CJK"),
+    }
+
+    def __init__(self, check: CheckSpec) -> None:
+        super().__init__(check)
+        mapping: dict[str, Any] = self.p["map"]
+        valid = all(isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in mapping.items())
+        if not mapping or not valid:
+            raise PackError("map must map single full-width characters to ASCII strings")
+        self.map = dict(mapping)
+        self.regex = re.compile("[" + re.escape("".join(self.map)) + "]")
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        text = doc.text
+        window = self.p["window"]
+        hidden = _markup_spans(text) if "<" in text else []
+        for region in self.regions(doc):
+            for match in self.regex.finditer(text, region.start, region.end):
+                i = match.start()
+                if i > 0 and not text[i - 1].isascii() and text[i - 1] != "\u00a0":
+                    continue  # cheap first test: in Chinese text the mark follows a CJK character
+                if hidden and _inside(hidden, i):
+                    continue  # an attribute or a comment: the HTML checks' business, not prose
+                line_start = text.rfind("\n", region.start, i) + 1
+                line_end = text.find("\n", i, region.end)
+                if line_end < 0:
+                    line_end = region.end
+                left = text[max(line_start, i - window):i]
+                right = text[i + 1:min(line_end, i + 1 + window)]
+                if _ASIAN.search(left) or _ASIAN.search(right):
+                    continue
+                before, after = left.rstrip(), right.lstrip()
+                if not before or not after:
+                    continue
+                if not (before[-1].isascii() and (before[-1].isalnum() or before[-1] in ")\"'%")):
+                    continue
+                if not (after[0].isascii() and (after[0].isalnum() or after[0] in "(\"'")):
+                    continue
+                if not (_LATIN.search(left) and _LATIN.search(right)):
+                    continue
+                if len(_WORD.findall(left)) + len(_WORD.findall(right)) < 3:
+                    continue  # a label such as ID：quanshangcn, not an English sentence
+                mark = match.group(0)
+                replacement = self.map[mark]
+                if replacement in _SPACE_AFTER and right[:1].isascii() and right[:1].isalpha():
+                    replacement += " "
+                if replacement == "(" and left[-1:].isascii() and left[-1:].isalnum():
+                    replacement = " ("
+                yield Hit(i, i + 1, {"mark": mark, "ascii": replacement.strip()}, (Edit(i, i + 1, replacement),))
+
+
+_converters: dict[str, Any] = {}
+
+
+def _convert(config: str, text: str) -> str:
+    converter = _converters.get(config)
+    if converter is None:
+        import opencc  # lazy: pre-commit on one file must start fast
+
+        converter = _converters[config] = opencc.OpenCC(config)
+    return converter.convert(text)
+
+
+def _changed(config: str, text: str) -> list[tuple[int, str]]:
+    """Offsets (into ``text``) of characters the conversion changes, with their converted form."""
+    converted = _convert(config, text)
+    if len(converted) == len(text):
+        return [(i, b) for i, (a, b) in enumerate(zip(text, converted, strict=True)) if a != b]
+    # A conversion that changed the length (rare): fall back to character by character.
+    out = []
+    for i, char in enumerate(text):
+        if _HAN.match(char):
+            other = _convert(config, char)
+            if other != char:
+                out.append((i, other))
+    return out
+
+
+class ScriptMixingDetector(Detector):
+    kind: ClassVar[str] = "script-mixing"
+    params: ClassVar[dict[str, Param]] = {
+        "min_chars": Param(int, default=4, doc="script-specific characters needed to decide the document's script"),
+        "max_ratio": Param(float, default=0.2, doc="the odd script may be at most this share of the main one"),
+    }
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        regions = self.regions(doc)
+        text = doc.text
+        pieces = [(r.start, text[r.start:r.end]) for r in regions]
+        if not any(_HAN.search(p) for _, p in pieces):
+            return
+        han = sum(len(_HAN.findall(p)) for _, p in pieces)
+        kana = sum(len(_KANA.findall(p)) for _, p in pieces)
+        if kana * 10 > han:
+            return
+        traditional: list[tuple[int, str]] = []
+        simplified: list[tuple[int, str]] = []
+        for base, piece in pieces:
+            traditional.extend((base + i, c) for i, c in _changed("t2s", piece))
+        if not traditional:
+            return  # all simplified (or shared): nothing odd, and the s2t pass can be skipped
+        for base, piece in pieces:
+            simplified.extend((base + i, c) for i, c in _changed("s2t", piece))
+        main, odd, target = len(simplified), traditional, "simplified"
+        if len(traditional) > len(simplified):
+            main, odd, target = len(traditional), simplified, "traditional"
+        if not odd or main < self.p["min_chars"] or len(odd) > self.p["max_ratio"] * main:
+            return
+        odd_script = "traditional" if target == "simplified" else "simplified"
+        # Adjacent odd characters (a whole word such as 國內) make one finding.
+        runs: list[list[tuple[int, str]]] = []
+        for offset, converted in sorted(odd):
+            if runs and runs[-1][-1][0] + 1 == offset:
+                runs[-1].append((offset, converted))
+            else:
+                runs.append([(offset, converted)])
+        for run in runs:
+            start, end = run[0][0], run[-1][0] + 1
+            yield Hit(
+                start,
+                end,
+                {
+                    "chars": text[start:end],
+                    "converted": "".join(c for _, c in run),
+                    "script": odd_script,
+                    "document_script": target,
+                },
+                tuple(Edit(o, o + 1, c) for o, c in run),
+            )
