@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,12 @@ def _add_run_options(parser: argparse.ArgumentParser, fix: bool) -> None:
     out.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run")
     out.add_argument("--force-exclude", action="store_true", help="apply 'exclude' to files named explicitly")
     out.add_argument("--stdin-filename", default="-", help="name to report for standard input")
+    run = parser.add_argument_group("running")
+    run.add_argument("--jobs", "-j", type=int, default=None,
+                     help="worker processes (0: one per CPU; default: automatic)")
+    run.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    run.add_argument("--cache-dir", type=Path, default=None,
+                     help="cache folder (default: .newslint_cache beside the config, or here)")
     out.add_argument("--unsafe-fixes", action="store_true",
                      help="apply fixes marked unsafe" if fix else "show fixes marked unsafe as available")
     if fix:
@@ -143,6 +150,10 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         diff=getattr(args, "diff", False),
         force_exclude=args.force_exclude,
         stdin_filename=args.stdin_filename,
+        jobs=args.jobs,
+        cache=not args.no_cache and not os.environ.get("NEWSLINT_NO_CACHE"),
+        cache_root=args.cache_dir or (Path(os.environ["NEWSLINT_CACHE_DIR"])
+                                      if os.environ.get("NEWSLINT_CACHE_DIR") else None),
     )
     output = run(request)
     result = output.result

@@ -69,10 +69,15 @@ def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = Fal
                 yield path
 
 
-def read_source(path: Path | None, data: bytes, display: str, settings: Settings) -> SourceFile:
-    """Decode bytes and build documents; raise BinaryInputError for non-text input."""
+def read_source(
+    path: Path | None, data: bytes, display: str, settings: Settings, first_record: int = 1
+) -> SourceFile:
+    """Decode bytes and build documents; raise BinaryInputError for non-text input.
+
+    ``first_record`` is the line number of the first line of ``data`` (a slice of a large JSONL file).
+    """
     decoded = decode_bytes(data)
-    fmt = detect_format(display, decoded.text)
+    fmt = Format.JSONL if first_record > 1 else detect_format(display, decoded.text)
     if fmt is not Format.JSONL:
         doc = file_document(
             display, decoded.text, fmt, decoded.encoding, decoded.confidence, decoded.lossless
@@ -80,7 +85,7 @@ def read_source(path: Path | None, data: bytes, display: str, settings: Settings
         return SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [doc])
     source = SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [])
     fields = list(dict.fromkeys([*settings.text_fields, *settings.extra_fields]))
-    for number, raw in enumerate(physical_lines(decoded.text), 1):
+    for number, raw in enumerate(physical_lines(decoded.text), first_record):
         stripped = raw.strip()
         if not stripped:
             source.lines.append(JsonlLine(raw, None))

@@ -1,28 +1,37 @@
 """One run of ``check`` or ``fix`` over many inputs.
 
-Each input is handled on its own (read → documents → findings, or → fixed text → atomic write), so
-one unreadable file is reported and the others still run. Per-file ignores get their own linter,
-built once per distinct ignore set.
+Work is split into tasks — a file, or a slice of lines of a large JSONL file — each handled on its
+own (read → documents → findings and corpus summaries; or → fixed text → atomic write), so one
+unreadable file is reported and the others still run. Tasks run in this process or in a pool of
+worker processes (``--jobs``); results are consumed in task order, so the output is the same
+whatever the number of jobs. Corpus checks get only what the map phase produced (summaries and a
+compact line index per document), then reduce once at the end.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
-import sys
+import os
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from newslint.cache import CACHE_DIR, ResultCache, config_fingerprint
 from newslint.config import Settings
-from newslint.document import Document
-from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, render_jsonl
+from newslint.decoding import BinaryInputError
+from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, read_source, render_jsonl
 from newslint.linter import Linter
 from newslint.model import Finding, Position
 from newslint.registry import CheckSpec, CorpusDetector
 from newslint.report import InputProblem, RunResult
 from newslint.selection import matches, select_checks
+
+JSONL_CHUNK_BYTES = 4 * 1024 * 1024
+_JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 @dataclass
@@ -35,6 +44,10 @@ class RunRequest:
     diff: bool = False
     force_exclude: bool = False
     stdin_filename: str = "-"
+    jobs: int | None = None  # None: automatic (parallel only for many or large inputs)
+    cache: bool = False
+    cache_root: Path | None = None
+    progress: bool = True
 
 
 @dataclass
@@ -46,7 +59,7 @@ class RunOutput:
 
 
 @dataclass
-class _DocRef:
+class DocRef:
     """What the reduce phase needs of a document to locate a hit, without keeping its text."""
 
     path: str
@@ -59,59 +72,233 @@ class _DocRef:
         return Position(line + 1, offset - self.line_starts[line] + 1)
 
 
-class _CorpusPhase:
-    """Map each document through the corpus detectors as it is read; reduce once at the end."""
+@dataclass
+class TaskResult:
+    """Everything one task produced; picklable, so it can come back from a worker or the cache."""
 
-    def __init__(self, linter: Linter) -> None:
-        self.linter = linter
-        self.detectors = [d for d in linter.corpus_detectors if isinstance(d, CorpusDetector)]
-        self.summaries: list[list[tuple[int, object]]] = [[] for _ in self.detectors]
-        self.refs: list[_DocRef] = []
-
-    def add(self, doc: Document) -> None:
-        if not self.detectors:
-            return
-        index = len(self.refs)
-        self.refs.append(_DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts())))
-        for bucket, detector in zip(self.summaries, self.detectors, strict=True):
-            if detector.check.applies_to(doc):
-                bucket.append((index, detector.map(doc)))
-
-    def findings(self, settings: Settings) -> list[Finding]:
-        out: list[Finding] = []
-        for bucket, detector in zip(self.summaries, self.detectors, strict=True):
-            spec = detector.check
-            for index, hit in detector.reduce(bucket):
-                ref = self.refs[index]
-                if any(matches(sel, spec) for sel in settings.ignored_for(ref.path)):
-                    continue
-                out.append(self.linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position))
-        return out
+    display: str
+    counted: bool = True  # counts as a checked file (the first slice of a JSONL file does)
+    size: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    fixed: Counter[str] = field(default_factory=Counter)
+    refs: list[DocRef] = field(default_factory=list)
+    summaries: list[list[tuple[int, Any]]] = field(default_factory=list)
+    diff: str = ""
+    stdout_text: str | None = None
+    changed: bool = False
 
 
-class _Linters:
-    """Linters per distinct per-file-ignore set (usually just one)."""
+@dataclass(frozen=True)
+class _Slice:
+    """Lines ``[start, end)`` (byte offsets) of a large JSONL file; ``first_record`` is the line number."""
 
-    def __init__(self, specs: Sequence[CheckSpec], settings: Settings) -> None:
-        self.specs = specs
-        self.settings = settings
-        self._cache: dict[tuple[str, ...], Linter] = {}
+    path: Path
+    start: int
+    end: int
+    first_record: int
 
-    def for_path(self, display: str) -> Linter:
+
+Task = Path | str | _Slice
+
+
+class _Worker:
+    """Per-process state: linters per per-file-ignore set, the corpus detectors, the cache."""
+
+    def __init__(self, request: RunRequest) -> None:
+        self.request = request
+        self.settings = request.settings
+        self._linters: dict[tuple[str, ...], Linter] = {}
+        self.corpus = [d for d in Linter(request.specs, self.settings.severity).corpus_detectors
+                       if isinstance(d, CorpusDetector)]
+        self.cache: ResultCache | None = None
+        if request.cache and not request.fix:
+            self.cache = ResultCache(request.cache_root or self.settings.root / CACHE_DIR, fingerprint(request))
+
+    def linter_for(self, display: str) -> Linter:
         ignored = tuple(sorted(self.settings.ignored_for(display)))
-        linter = self._cache.get(ignored)
+        linter = self._linters.get(ignored)
         if linter is None:
-            specs = select_checks(self.specs, None, (), ignored) if ignored else list(self.specs)
-            specs = [s for s in specs if s in self.specs]
+            specs = list(self.request.specs)
+            if ignored:
+                specs = [s for s in select_checks(specs, None, (), ignored) if s in specs]
             linter = Linter(specs, self.settings.severity)
-            self._cache[ignored] = linter
+            self._linters[ignored] = linter
         return linter
+
+    # -- one task ---------------------------------------------------------------------------------
+
+    def run_task(self, task: Task) -> TaskResult:
+        if isinstance(task, _Slice):
+            return self._run_slice(task)
+        if task == "-":
+            loaded = load("-", self.settings, self.request.stdin_filename)
+            return self._run_loaded(loaded, None)
+        assert isinstance(task, Path)
+        display = task.as_posix()
+        try:
+            data = task.read_bytes()
+        except FileNotFoundError:
+            return TaskResult(display, counted=False, problems=[InputProblem(display, "no such file or directory")])
+        except IsADirectoryError:
+            return TaskResult(display, counted=False, problems=[InputProblem(display, "is a directory")])
+        except OSError as exc:
+            return TaskResult(display, counted=False,
+                              problems=[InputProblem(display, f"cannot read: {exc.strerror or exc}")])
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(display, data)
+            cached = self.cache.get(key)
+            if isinstance(cached, TaskResult):
+                return cached
+        try:
+            loaded: SourceFile | InputProblem = read_source(task, data, display, self.settings)
+        except BinaryInputError as exc:
+            loaded = InputProblem(display, f"skipped: {exc}", skipped=True)
+        result = self._run_loaded(loaded, len(data))
+        if key is not None and self.cache is not None and not result.problems:
+            self.cache.put(key, result)
+        return result
+
+    def _run_slice(self, task: _Slice) -> TaskResult:
+        display = task.path.as_posix()
+        with task.path.open("rb") as handle:
+            handle.seek(task.start)
+            data = handle.read(task.end - task.start)
+        try:
+            source = read_source(task.path, data, display, self.settings, first_record=task.first_record)
+        except BinaryInputError as exc:
+            return TaskResult(display, counted=task.start == 0,
+                              problems=[InputProblem(display, f"skipped: {exc}", skipped=True)])
+        result = self._run_loaded(source, len(data))
+        result.counted = task.start == 0
+        return result
+
+    def _run_loaded(self, loaded: SourceFile | InputProblem, size: int | None) -> TaskResult:
+        if isinstance(loaded, InputProblem):
+            return TaskResult(loaded.path, counted=False, problems=[loaded])
+        result = TaskResult(loaded.display, size=size or 0, problems=list(loaded.problems))
+        if self.corpus:
+            result.summaries = [[] for _ in self.corpus]
+            for doc in loaded.documents:
+                index = len(result.refs)
+                result.refs.append(DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts())))
+                for bucket, detector in zip(result.summaries, self.corpus, strict=True):
+                    if detector.check.applies_to(doc):
+                        bucket.append((index, detector.map(doc)))
+        linter = self.linter_for(loaded.display)
+        if not self.request.fix:
+            for doc in loaded.documents:
+                result.findings.extend(linter.check(doc))
+            return result
+        outcome = _fix_source(loaded, linter, self.request.unsafe_fixes)
+        result.findings.extend(outcome.remaining)
+        result.fixed.update(outcome.fixed)
+        result.problems.extend(outcome.problems)
+        if loaded.path is None and not self.request.diff:
+            result.stdout_text = outcome.new_text  # ruff's convention: fixed stdin goes to stdout
+        elif outcome.new_bytes is not None:
+            if self.request.diff:
+                result.diff = _unified_diff(loaded.display, outcome.old_text, outcome.new_text)
+            else:
+                atomic_write(loaded.path, outcome.new_bytes)  # type: ignore[arg-type]
+            result.changed = True
+        return result
+
+
+def fingerprint(request: RunRequest) -> str:
+    settings = request.settings
+    return config_fingerprint((
+        sorted(repr(s) for s in request.specs),
+        sorted((k, v.value) for k, v in settings.severity.items()),
+        sorted((k, tuple(v)) for k, v in settings.per_file_ignores.items()),
+        tuple(settings.text_fields), tuple(settings.extra_fields),
+        request.unsafe_fixes,
+    ))
+
+
+# -- the pool ----------------------------------------------------------------------------------------
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(request: RunRequest) -> None:
+    global _WORKER
+    _WORKER = _Worker(request)
+
+
+def _pool_task(task: Task) -> TaskResult:
+    assert _WORKER is not None
+    return _WORKER.run_task(task)
+
+
+def plan_tasks(request: RunRequest) -> list[Task]:
+    """Files in discovery order; large JSONL files (check mode) split into line-aligned slices."""
+    tasks: list[Task] = []
+    for entry in discover(request.paths, request.settings, request.force_exclude):
+        if isinstance(entry, Path) and not request.fix and entry.suffix.lower() in _JSONL_SUFFIXES:
+            try:
+                size = entry.stat().st_size
+            except OSError:
+                size = 0
+            if size > JSONL_CHUNK_BYTES:
+                tasks.extend(_jsonl_slices(entry, JSONL_CHUNK_BYTES))
+                continue
+        tasks.append(entry)
+    return tasks
+
+
+def _jsonl_slices(path: Path, chunk: int) -> Iterator[_Slice]:
+    """Cut at the first newline after every ``chunk`` bytes, counting lines for record numbers."""
+    start = 0
+    record = 1
+    with path.open("rb") as handle:
+        while True:
+            handle.seek(start)
+            block = handle.read(chunk)
+            if not block:
+                return
+            tail = handle.readline()  # finish the line the block stopped in
+            data = block + tail
+            end = start + len(data)
+            yield _Slice(path, start, end, record)
+            record += data.count(b"\n")
+            start = end
+
+
+def _job_count(request: RunRequest, tasks: Sequence[Task]) -> int:
+    if request.jobs is not None and request.jobs > 0:
+        return min(request.jobs, max(1, len(tasks)))
+    cpus = os.cpu_count() or 1
+    if request.jobs == 0:
+        return min(cpus, max(1, len(tasks)))
+    # Automatic: a pool costs start-up time; worth it only for many files or a sliced JSONL file.
+    heavy = sum(1 for t in tasks if isinstance(t, _Slice))
+    return min(cpus, 2) if (len(tasks) >= 64 or heavy >= 2) and "-" not in tasks else 1
+
+
+def _results(request: RunRequest, tasks: list[Task], jobs: int) -> Iterator[TaskResult]:
+    if jobs <= 1:
+        worker = _Worker(request)
+        for task in tasks:
+            yield worker.run_task(task)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    chunksize = 1 if any(isinstance(t, _Slice) for t in tasks) else 8
+    with context.Pool(jobs, initializer=_init_worker, initargs=(request,)) as pool:
+        yield from pool.imap(_pool_task, tasks, chunksize=chunksize)
 
 
 def run(request: RunRequest) -> RunOutput:
-    settings = request.settings
-    linters = _Linters(list(request.specs), settings)
-    corpus = _CorpusPhase(Linter(list(request.specs), settings.severity))
+    from newslint.progress import Progress
+
+    tasks = plan_tasks(request)
+    jobs = _job_count(request, tasks)
+    reducer = _Worker(RunRequest(paths=(), settings=request.settings, specs=request.specs))
+    progress = Progress(len(tasks)) if request.progress else None
     findings: list[Finding] = []
     problems: list[InputProblem] = []
     fixed: Counter[str] = Counter()
@@ -119,35 +306,31 @@ def run(request: RunRequest) -> RunOutput:
     changed: list[str] = []
     stdout_text: str | None = None
     files = 0
-    for entry in discover(request.paths, settings, request.force_exclude):
-        loaded = load(entry, settings, request.stdin_filename)
-        if isinstance(loaded, InputProblem):
-            problems.append(loaded)
-            continue
-        files += 1
-        problems.extend(loaded.problems)
-        linter = linters.for_path(loaded.display)
-        for doc in loaded.documents:
-            corpus.add(doc)
-        if not request.fix:
-            for doc in loaded.documents:
-                findings.extend(linter.check(doc))
-            continue
-        outcome = _fix_source(loaded, linter, request.unsafe_fixes)
-        findings.extend(outcome.remaining)
-        fixed.update(outcome.fixed)
-        problems.extend(outcome.problems)
-        if loaded.path is None and not request.diff:
-            stdout_text = outcome.new_text  # ruff's convention: fixed stdin goes to stdout
-            continue
-        if outcome.new_bytes is None:
-            continue
-        if request.diff:
-            diffs.append(_unified_diff(loaded.display, outcome.old_text, outcome.new_text))
-        else:
-            atomic_write(loaded.path, outcome.new_bytes)
-            changed.append(loaded.display)
-    findings.extend(corpus.findings(settings))
+    summaries: list[list[tuple[int, Any]]] = [[] for _ in reducer.corpus]
+    refs: list[DocRef] = []
+    try:
+        for result in _results(request, tasks, jobs):
+            files += result.counted
+            findings.extend(result.findings)
+            problems.extend(result.problems)
+            fixed.update(result.fixed)
+            if result.diff:
+                diffs.append(result.diff)
+            if result.changed and not request.diff:
+                changed.append(result.display)
+            if result.stdout_text is not None:
+                stdout_text = result.stdout_text
+            if result.summaries:
+                base = len(refs)
+                refs.extend(result.refs)
+                for bucket, part in zip(summaries, result.summaries, strict=True):
+                    bucket.extend((base + index, summary) for index, summary in part)
+            if progress is not None:
+                progress.update(len(result.refs) or 1, result.size)
+    finally:
+        if progress is not None:
+            progress.close()
+    findings.extend(_reduce(reducer, summaries, refs))
     result = RunResult(
         findings=sorted(findings, key=Finding.sort_key),
         checks={s.code: s for s in request.specs},
@@ -155,11 +338,26 @@ def run(request: RunRequest) -> RunOutput:
         files_checked=files,
         fix_mode=request.fix,
         fixed=fixed,
-        files_changed=len(changed) if not request.diff else len(diffs),
+        files_changed=len(diffs) if request.diff else len(changed),
         unsafe_fixes_enabled=request.unsafe_fixes,
     )
     return RunOutput(result, "".join(diffs), stdout_text, changed)
 
+
+def _reduce(reducer: _Worker, summaries: list[list[tuple[int, Any]]], refs: list[DocRef]) -> list[Finding]:
+    out: list[Finding] = []
+    linter = reducer.linter_for("")
+    for bucket, detector in zip(summaries, reducer.corpus, strict=True):
+        spec = detector.check
+        for index, hit in detector.reduce(bucket):
+            ref = refs[index]
+            if any(matches(sel, spec) for sel in reducer.settings.ignored_for(ref.path)):
+                continue
+            out.append(linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position))
+    return out
+
+
+# -- fixing one source -------------------------------------------------------------------------------
 
 @dataclass
 class _SourceFix:
@@ -215,11 +413,11 @@ def _unified_diff(path: str, old: str, new: str) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
     )
-    out = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-    return out
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def write_stdout(text: str) -> None:
+    import sys
+
     sys.stdout.write(text)
     sys.stdout.flush()
-

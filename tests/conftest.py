@@ -26,3 +26,9 @@ def shared_corpus() -> Path:
 
 def seed(number: int) -> Path:
     return next(SEEDS.glob(f"{number:03d}_*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the result cache of CLI runs out of the checkout."""
+    monkeypatch.setenv("NEWSLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -1,0 +1,78 @@
+"""A cache of per-file results for repeated runs (pre-commit on unchanged files).
+
+Keyed by the file's bytes, its path (findings carry it, per-file ignores depend on it), the
+newslint version and the effective configuration (selected checks with their parameters and
+severities, JSONL fields). Entries are pickles written atomically under ``.newslint_cache/``; an
+unreadable or corrupt entry is a miss, never an error, and a cache that cannot be written is simply
+not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from newslint import __version__
+
+CACHE_DIR = ".newslint_cache"
+
+
+def code_fingerprint() -> str:
+    """Size and mtime of newslint's own modules: an edited checkout must not reuse stale results."""
+    package = Path(__file__).resolve().parent
+    stats = []
+    for path in sorted(package.rglob("*.py")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stats.append((path.relative_to(package).as_posix(), info.st_size, info.st_mtime_ns))
+    return hashlib.sha256(repr(stats).encode()).hexdigest()
+
+
+def config_fingerprint(parts: Any) -> str:
+    """A stable digest of everything besides the bytes that decides a file's result."""
+    material = repr((__version__, code_fingerprint(), parts))
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class ResultCache:
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        """``root`` is the cache folder itself (``.newslint_cache`` by default)."""
+        self.folder = root / fingerprint
+        self.enabled = True
+
+    def key(self, display: str, data: bytes) -> str:
+        digest = hashlib.blake2b(data, digest_size=20)
+        digest.update(b"\0" + display.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        path = self.folder / key[:2] / key
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # corrupt, truncated, from another Python: a miss
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        folder = self.folder / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tag = self.folder.parent / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / key)
+        except OSError:
+            self.enabled = False
