@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -470,29 +469,3 @@ def test_corpus_sogou_entities(linter: Linter) -> None:
 
 
 # -- speed ------------------------------------------------------------------------------------------------------
-
-
-def test_markup_checks_are_much_faster_than_ftfy(linter: Linter) -> None:
-    """A guard, not the benchmark: the four checks on the seeds stay well ahead of ftfy.fix_text."""
-    ftfy = pytest.importorskip("ftfy")
-    texts = [seed_path(n).read_text(encoding="utf-8") for n in range(5)]
-    import newslint.detectors.html as markup
-
-    def ours() -> None:
-        for text in texts:
-            markup._cache = None  # every run scans afresh
-            linter.check(file_document("s.txt", text, detect_format("s.txt", text)))
-
-    def theirs() -> None:
-        for text in texts:
-            ftfy.fix_text(text)
-
-    def best(fn) -> float:
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    assert best(theirs) / best(ours) >= 5
