@@ -174,7 +174,7 @@ def validate_params(given: Any, declared: Mapping[str, Param], where: str) -> di
 
 
 def parse_examples(raw: Any, where: str) -> tuple[Example, ...]:
-    """``examples: {flagged: [...], clean: [...]}``; an entry is a string or ``{text, fixed, format}``."""
+    """``examples: {flagged: [...], clean: [...]}``; an entry is a string or ``{text, fixed, format, encoding}``."""
     if not isinstance(raw, dict) or set(raw) - {"flagged", "clean"}:
         raise PackError(f"{where}: examples must be a mapping with 'flagged' and/or 'clean' lists")
     out: list[Example] = []
@@ -188,5 +188,9 @@ def parse_examples(raw: Any, where: str) -> tuple[Example, ...]:
             fixed = item.get("fixed")
             if fixed is not None and not isinstance(fixed, str):
                 raise PackError(f"{where}: an example's 'fixed' must be a string")
-            out.append(Example(text=item["text"], flagged=key == "flagged", fixed=fixed, format=fmt))
+            encoding = item.get("encoding", "utf-8")
+            if not isinstance(encoding, str):
+                raise PackError(f"{where}: an example's 'encoding' must be a codec name")
+            out.append(Example(text=item["text"], flagged=key == "flagged", fixed=fixed, format=fmt,
+                               encoding=encoding))
     return tuple(out)

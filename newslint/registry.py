@@ -35,6 +35,12 @@ BUILTIN_KINDS: dict[str, str] = {
     "repeated-paragraph": "newslint.detectors.boilerplate:RepeatedParagraphDetector",
     "cjk-punctuation-in-latin": "newslint.detectors.script:CjkPunctuationDetector",
     "script-mixing": "newslint.detectors.script:ScriptMixingDetector",
+    "exact-duplicate": "newslint.dedup.detectors:ExactDuplicateDetector",
+    "near-duplicate": "newslint.dedup.detectors:NearDuplicateDetector",
+    "translation-pair": "newslint.names.detectors:TranslationPairDetector",
+    "name-mistranslation": "newslint.names.detectors:NameMistranslationDetector",
+    "name-variant": "newslint.names.detectors:NameVariantDetector",
+    "glossary": "newslint.names.detectors:GlossaryDetector",
 }
 
 
@@ -60,7 +66,7 @@ class Example:
     flagged: bool
     fixed: str | None = None
     format: Format = Format.PLAIN
-    unsafe: bool = True
+    encoding: str = "utf-8"  # the file's encoding, for checks about the file rather than the text
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def run_examples(specs: Iterable[CheckSpec]) -> tuple[int, list[ExampleFailure]]
 
 
 def _run_one(linter: Linter, spec: CheckSpec, example: Example) -> str | None:
-    doc = file_document("<example>", example.text, example.format)
+    doc = file_document("<example>", example.text, example.format, encoding=example.encoding)
     findings = [f for f in linter.check(doc) if f.code == spec.code]
     if example.flagged and not findings:
         return "expected a finding, got none"
