@@ -91,3 +91,14 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     fixed = try_repo("newslint-fix", bad)
     assert fixed.returncode == 1  # pre-commit fails a hook that modified files
     assert bad.read_text(encoding="utf-8") == "北京城市副中心 高质量发展\n"
+
+
+def test_every_subpackage_is_packaged() -> None:
+    """pyproject lists packages explicitly (the packs are mapped in from checks/): keep it complete."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "newslint").rglob("__init__.py")
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
