@@ -12,20 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from newslint import registry
-
-# Until newslint/registry.py lists them, register the new kinds here (no conftest involved).
-NEW_KINDS = {
-    "ticker-link": "newslint.detectors.tickers:TickerLinkDetector",
-    "leading-boilerplate": "newslint.detectors.boilerplate:LeadingBoilerplateDetector",
-    "trailing-boilerplate": "newslint.detectors.boilerplate:TrailingBoilerplateDetector",
-    "repeated-paragraph": "newslint.detectors.boilerplate:RepeatedParagraphDetector",
-    "cjk-punctuation-in-latin": "newslint.detectors.script:CjkPunctuationDetector",
-    "script-mixing": "newslint.detectors.script:ScriptMixingDetector",
-}
-for _kind, _target in NEW_KINDS.items():
-    registry.BUILTIN_KINDS.setdefault(_kind, _target)
-
 from newslint.decoding import decode_bytes  # noqa: E402
 from newslint.document import Document, Format, detect_format, file_document  # noqa: E402
 from newslint.linter import Linter  # noqa: E402

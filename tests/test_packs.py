@@ -53,7 +53,8 @@ def test_test_packs_command_runs_user_packs(tmp_path: Path, capsys) -> None:
     pack = tmp_path / "mine.yml"
     pack.write_text(
         "checks:\n  - code: NL970\n    name: mysite-footer\n    kind: phrases\n    fix: safe\n"
-        "    message: 'footer {match}'\n    params: {phrases: ['本文来自某客户端'], whole_line: true, replacement: ''}\n"
+        "    message: 'footer {match}'\n"
+        "    params: {phrases: ['本文来自某客户端'], whole_line: true, replacement: ''}\n"
         "    examples:\n      flagged: [{text: \"正文。\\n本文来自某客户端\\n\", fixed: \"正文。\\n\"}]\n"
         "      clean: ['正文。']\n",
         encoding="utf-8",

@@ -1,0 +1,293 @@
+"""Corpus-scope duplicate checks: ``exact-duplicate`` (NL501) and ``near-duplicate`` (NL502).
+
+Both are :class:`~newslint.registry.CorpusDetector` kinds. ``map`` runs per document (in parallel,
+later on another engine) and returns a small picklable :class:`DocSummary`: where the document is
+(path, record, start of body), a digest of its canonical body, and for near-duplicates its MinHash
+signature and canonical text. ``reduce`` sees all summaries of the run at once.
+
+* exact: documents whose canonical bodies (:mod:`newslint.dedup.normalize`) have the same digest
+  form a group; every copy but the kept one is reported.
+* near: identical bodies are collapsed to one node, LSH banding over the node signatures proposes
+  candidate pairs, each candidate is verified with rapidfuzz on the canonical texts (so a band
+  collision is never reported on its own), and the verified graph's connected components are the
+  clusters (A≈B, B≈C → one cluster even when A and C are further apart). Every member whose
+  body differs from the kept one is reported with its similarity to it; copies identical to the
+  kept one are left to NL501.
+
+The kept representative is the first document of the run (``keep: first``) or the one with the
+longest canonical body (``keep: longest``, "the most complete"), ties going to the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar, NamedTuple
+
+from newslint.dedup.normalize import Boilerplate, body_text, compile_boilerplate, normalize
+from newslint.document import Document
+from newslint.model import Hit
+from newslint.registry import CheckSpec, CorpusDetector, PackError, Param
+
+_KEEP = ("first", "longest")
+_VERIFY = ("ratio", "token-set", "none")
+
+
+class DocSummary(NamedTuple):
+    """What ``map`` keeps of a document: location, body digest, and (near only) signature and text."""
+
+    path: str
+    record: int | None
+    start: int  # offset of the first non-blank character of the body (where the finding points)
+    end: int  # end of that line
+    digest: bytes | None  # None: body too short to compare
+    length: int  # code points of the canonical body
+    signature: bytes | None = None  # uint32[num_perm] as raw bytes (near only)
+    text: str | None = None  # canonical body (near only; what verification compares)
+
+
+def _anchor(doc: Document, body: str, offset: int) -> tuple[int, int]:
+    stripped = len(body) - len(body.lstrip())
+    start = offset + min(stripped, len(body))
+    newline = doc.text.find("\n", start, offset + len(body))
+    end = newline if newline != -1 else offset + len(body)
+    if end > start and doc.text[end - 1] == "\r":
+        end -= 1
+    return start, max(start, end)
+
+
+def _where(summary: DocSummary) -> str:
+    return summary.path if summary.record is None else f"{summary.path}:record {summary.record}"
+
+
+def _digest(canon: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(canon.encode("utf-8"), digest_size=16).digest()
+
+
+def _choose(members: list[int], summaries: list[DocSummary], keep: str) -> int:
+    """The kept member: the first, or the longest body (ties to the first)."""
+    if keep == "longest":
+        return min(members, key=lambda m: (-summaries[m].length, m))
+    return min(members)
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
+def _kept_args(kept: DocSummary) -> dict[str, object]:
+    return {"kept": _where(kept), "kept_path": kept.path, "kept_record": kept.record}
+
+
+# The runner maps one document through NL501 then NL502: the second reuses the first's canonical
+# text (one slot, keyed by the text object itself, which the slot keeps alive).
+_LAST: dict[str, Any] = {}
+
+_COMMON_PARAMS: dict[str, Param] = {
+    "keep": Param(str, default="first", doc="which copy is kept: 'first' (run order) or 'longest' body"),
+    "min_length": Param(int, default=20, doc="bodies shorter than this (canonical code points) are skipped"),
+    "boilerplate": Param(
+        list, default=None, doc="regexes matched at line start; matching lines are dropped before hashing"
+    ),
+    "boilerplate_phrases": Param(list, default=None, doc="literal phrases; a line holding one is dropped"),
+}
+
+
+class _DedupBase(CorpusDetector):
+    def __init__(self, check: CheckSpec) -> None:
+        super().__init__(check)
+        if self.p["keep"] not in _KEEP:
+            raise PackError(f"keep must be one of {', '.join(_KEEP)}")
+        if self.p["min_length"] < 1:
+            raise PackError("min_length must be at least 1")
+        patterns, phrases = self.p["boilerplate"], self.p["boilerplate_phrases"]
+        for name, value in (("boilerplate", patterns), ("boilerplate_phrases", phrases)):
+            if value is not None and not all(isinstance(x, str) and x for x in value):
+                raise PackError(f"{name} must be a list of non-empty strings")
+        try:
+            self.boilerplate: Boilerplate = compile_boilerplate(patterns, phrases)
+        except re.error as exc:
+            raise PackError(f"boilerplate: invalid regex: {exc}") from None
+
+    def _canonical(self, doc: Document) -> tuple[str, int, int]:
+        rules = self.boilerplate.key
+        cached = _LAST.get("entry")
+        if cached is not None and cached[0] is doc.text and cached[1] == rules:
+            return cached[2]
+        body, offset = body_text(doc)
+        start, end = _anchor(doc, body, offset)
+        result = (normalize(body, self.boilerplate), start, end)
+        _LAST["entry"] = (doc.text, rules, result)
+        return result
+
+
+class ExactDuplicateDetector(_DedupBase):
+    """NL501: the same body after normalisation."""
+
+    kind: ClassVar[str] = "exact-duplicate"
+    params: ClassVar[dict[str, Param]] = dict(_COMMON_PARAMS)
+
+    def map(self, doc: Document) -> DocSummary:
+        canon, start, end = self._canonical(doc)
+        digest = _digest(canon) if len(canon) >= self.p["min_length"] else None
+        return DocSummary(doc.path, doc.record, start, end, digest, len(canon))
+
+    def reduce(self, summaries: Iterable[tuple[int, DocSummary]]) -> Iterator[tuple[int, Hit]]:
+        # sorted by document index: "first" means first in the run, whatever order the map finished in
+        items = sorted((pair for pair in summaries if pair[1] is not None and pair[1].digest is not None), key=_first)
+        groups: dict[bytes, list[int]] = {}
+        for position, (_, summary) in enumerate(items):
+            groups.setdefault(summary.digest, []).append(position)  # type: ignore[arg-type]
+        plain = [s for _, s in items]
+        out: list[tuple[int, Hit]] = []
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            kept = _choose(members, plain, self.p["keep"])
+            args = _kept_args(plain[kept])
+            args["copies"] = len(members)
+            for member in members:
+                if member != kept:
+                    s = plain[member]
+                    out.append((items[member][0], Hit(s.start, s.end, dict(args))))
+        out.sort(key=lambda pair: pair[0])
+        yield from out
+
+
+class NearDuplicateDetector(_DedupBase):
+    """NL502: mostly the same body (MinHash + LSH candidates, rapidfuzz-verified, clustered)."""
+
+    kind: ClassVar[str] = "near-duplicate"
+    params: ClassVar[dict[str, Param]] = {
+        **_COMMON_PARAMS,
+        "num_perm": Param(int, default=128, doc="signature length (MinHash bins)"),
+        "threshold": Param((int, float), default=0.4, doc="Jaccard similarity the LSH banding is tuned for"),
+        "bands": Param(int, default=0, doc="LSH bands; 0 = chosen from threshold and num_perm"),
+        "rows": Param(int, default=0, doc="LSH rows per band; 0 = chosen from threshold and num_perm"),
+        "cjk_ngram": Param(int, default=4, doc="shingle size in characters for CJK text"),
+        "word_ngram": Param(int, default=3, doc="shingle size in words for Latin text"),
+        "verify": Param(str, default="ratio", doc="'ratio', 'token-set' (rapidfuzz) or 'none' (signature only)"),
+        "verify_threshold": Param((int, float), default=0.8, doc="minimum verified similarity, 0..1"),
+        "seed": Param(int, default=1, doc="hash seed (signatures in an index must share it)"),
+    }
+
+    def __init__(self, check: CheckSpec) -> None:
+        super().__init__(check)
+        p = self.p
+        if not 8 <= p["num_perm"] <= 4096:
+            raise PackError("num_perm must be between 8 and 4096")
+        if not 0 < p["threshold"] <= 1 or not 0 < p["verify_threshold"] <= 1:
+            raise PackError("threshold and verify_threshold must be in (0, 1]")
+        if p["verify"] not in _VERIFY:
+            raise PackError(f"verify must be one of {', '.join(_VERIFY)}")
+        if p["cjk_ngram"] < 1 or p["word_ngram"] < 1:
+            raise PackError("cjk_ngram and word_ngram must be at least 1")
+        if (p["bands"] > 0) != (p["rows"] > 0):
+            raise PackError("give both bands and rows, or neither")
+        if p["bands"] * p["rows"] > p["num_perm"]:
+            raise PackError("bands × rows must not exceed num_perm")
+
+    def banding(self) -> tuple[int, int]:
+        if self.p["bands"] > 0:
+            return self.p["bands"], self.p["rows"]
+        from newslint.dedup.lsh import optimal_bands
+
+        return optimal_bands(float(self.p["threshold"]), self.p["num_perm"])
+
+    def map(self, doc: Document) -> DocSummary:
+        from newslint.dedup.minhash import text_signature
+
+        canon, start, end = self._canonical(doc)
+        if len(canon) < self.p["min_length"]:
+            return DocSummary(doc.path, doc.record, start, end, None, len(canon))
+        sig = text_signature(canon, self.p["num_perm"], self.p["cjk_ngram"], self.p["word_ngram"], self.p["seed"])
+        return DocSummary(
+            doc.path, doc.record, start, end, _digest(canon), len(canon),
+            None if sig is None else sig.tobytes(), canon,
+        )
+
+    def _scorer(self) -> Any:
+        from rapidfuzz import fuzz
+
+        return fuzz.token_set_ratio if self.p["verify"] == "token-set" else fuzz.ratio
+
+    def reduce(self, summaries: Iterable[tuple[int, DocSummary]]) -> Iterator[tuple[int, Hit]]:
+        from newslint.dedup.lsh import UnionFind, candidate_pairs
+        from newslint.dedup.minhash import _np
+
+        np = _np()
+        items = sorted((p for p in summaries if p[1] is not None and p[1].signature is not None), key=_first)
+        plain = [s for _, s in items]
+        # identical bodies are one node: NL501 reports those copies, LSH need not see them
+        node_of: dict[bytes, int] = {}
+        nodes: list[int] = []  # node -> first item position
+        item_node: list[int] = []
+        for position, s in enumerate(plain):
+            node = node_of.setdefault(s.digest, len(nodes))  # type: ignore[arg-type]
+            if node == len(nodes):
+                nodes.append(position)
+            item_node.append(node)
+        if len(nodes) < 2:
+            return
+        k = self.p["num_perm"]
+        if any(len(plain[n].signature or b"") != 4 * k for n in nodes):
+            raise ValueError(f"{self.check.code}: signatures of another num_perm (an index built with other params?)")
+        sigs = np.frombuffer(b"".join(plain[n].signature for n in nodes), dtype=np.uint32).reshape(-1, k)  # type: ignore[misc]
+        bands, rows = self.banding()
+        pairs = candidate_pairs(sigs, bands, rows)
+        uf = UnionFind(len(nodes))
+        threshold = float(self.p["verify_threshold"])
+        verify = self.p["verify"]
+        scorer = None if verify == "none" else self._scorer()
+        texts = [plain[n].text or "" for n in nodes]
+        verified: dict[tuple[int, int], float] = {}  # reused when a verified pair involves the kept node
+        for a, b in pairs.tolist():
+            if uf.find(a) == uf.find(b):
+                continue  # already one cluster: this pair cannot change the components
+            score = self._similar(a, b, texts, sigs, scorer, threshold)
+            if score is not None:
+                verified[(a, b)] = score
+                uf.union(a, b)
+        out: list[tuple[int, Hit]] = []
+        members_of: dict[int, list[int]] = {}
+        for position, node in enumerate(item_node):
+            members_of.setdefault(uf.find(node), []).append(position)
+        for members in members_of.values():
+            if len(members) < 2:
+                continue
+            kept = _choose(members, plain, self.p["keep"])
+            kept_node = item_node[kept]
+            args = _kept_args(plain[kept])
+            scores: dict[int, float] = {}
+            for member in members:
+                node = item_node[member]
+                if node == kept_node:
+                    continue
+                if node not in scores:
+                    pair = (node, kept_node) if node < kept_node else (kept_node, node)
+                    known = verified.get(pair)
+                    scores[node] = known if known is not None else self._similarity(*pair, texts, sigs, scorer)
+                s = plain[member]
+                hit_args = dict(args, similarity=f"{scores[node]:.2f}", cluster_size=len(members))
+                out.append((items[member][0], Hit(s.start, s.end, hit_args)))
+        out.sort(key=lambda pair: pair[0])
+        yield from out
+
+    @staticmethod
+    def _similarity(a: int, b: int, texts: list[str], sigs: Any, scorer: Any) -> float:
+        if scorer is None:
+            return float((sigs[a] == sigs[b]).mean())
+        return scorer(texts[a], texts[b]) / 100.0
+
+    def _similar(self, a: int, b: int, texts: list[str], sigs: Any, scorer: Any, threshold: float) -> float | None:
+        """The pair's similarity when it reaches ``threshold``, else None."""
+        if scorer is None:
+            estimate = float((sigs[a] == sigs[b]).mean())
+            return estimate if estimate >= threshold else None
+        la, lb = len(texts[a]), len(texts[b])
+        if self.p["verify"] == "ratio" and 2 * min(la, lb) < threshold * (la + lb):
+            return None  # the ratio can never reach the threshold with such different lengths
+        score = scorer(texts[a], texts[b], score_cutoff=threshold * 100)
+        return score / 100.0 if score >= threshold * 100 else None

@@ -1,0 +1,121 @@
+"""LSH banding over a signature matrix, candidate pairs, and union-find clusters.
+
+A signature of ``num_perm`` values is cut into ``bands`` bands of ``rows`` values; two documents are
+candidates when they agree on every value of at least one band, which happens with probability
+``1 - (1 - J**rows)**bands`` for Jaccard similarity ``J``. ``optimal_bands`` picks ``bands × rows``
+for a threshold by minimising the weighted false-positive and false-negative areas under that
+S-curve, the same rule as datasketch's ``MinHashLSH`` (so a benchmark at equal ``num_perm`` and
+threshold compares equal banding).
+
+Everything is done on the whole ``N × num_perm`` matrix at once: each band is reduced to one 64-bit
+key per document, keys are sorted, and runs of equal keys are buckets. A bucket yields the pairs
+(head, member) and (previous, member), which connects it while keeping the pair count linear in
+its size (a bucket of thousands of boilerplate stubs must not become millions of pairs). Pairs
+from all bands are de-duplicated before the (expensive) verification.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from newslint.dedup.minhash import _np, fmix64
+
+
+@lru_cache(maxsize=64)
+def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
+    """``(bands, rows)`` minimising weighted false positives below and false negatives above ``threshold``."""
+    np = _np()
+    combos = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=float)
+    bands, rows = combos[:, :1], combos[:, 1:]
+
+    def area(lo: float, hi: float, positive: bool) -> Any:
+        xs = np.linspace(lo, hi, 201)[None, :]
+        ys = 1 - (1 - xs**rows) ** bands  # probability of becoming a candidate
+        if not positive:
+            ys = 1 - ys
+        return ((ys[:, 1:] + ys[:, :-1]) * np.diff(xs)).sum(axis=1) / 2
+
+    error = area(0.0, threshold, True) * fp_weight + area(threshold, 1.0, False) * fn_weight
+    best = int(np.argmin(error))  # first minimum: the same tie-break as a (bands, rows) double loop
+    return int(combos[best, 0]), int(combos[best, 1])
+
+
+def band_keys(signatures: Any, bands: int, rows: int) -> Any:
+    """``uint64[N, bands]``: one hash per band of every signature."""
+    np = _np()
+    n = signatures.shape[0]
+    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        acc = np.zeros((n, bands), dtype=np.uint64)
+        for r in range(rows):
+            acc = fmix64(acc ^ sig[:, :, r] ^ np.uint64((r + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF))
+        acc ^= np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0xD6E8FEB86659FD93)
+    return acc
+
+
+def candidate_pairs(signatures: Any, bands: int, rows: int) -> Any:
+    """Distinct candidate pairs ``int64[M, 2]`` (``i < j``, row indexes into ``signatures``)."""
+    np = _np()
+    n = signatures.shape[0]
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    keys = band_keys(signatures, bands, rows)
+    chunks = []
+    for b in range(bands):
+        column = keys[:, b]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        same = ordered[1:] == ordered[:-1]
+        if not same.any():
+            continue
+        # position of each bucket's head, carried forward over its members
+        head_flag = np.ones(n, dtype=bool)
+        head_flag[1:] = ~same
+        head_pos = np.maximum.accumulate(np.where(head_flag, np.arange(n), 0))
+        members = np.flatnonzero(~head_flag)
+        prev = order[members - 1]
+        head = order[head_pos[members]]
+        this = order[members]
+        chunks.append(np.stack([prev, this], axis=1))
+        not_adjacent = head_pos[members] != members - 1
+        if not_adjacent.any():
+            chunks.append(np.stack([head[not_adjacent], this[not_adjacent]], axis=1))
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(chunks).astype(np.int64)
+    pairs.sort(axis=1)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+class UnionFind:
+    """Disjoint sets over ``0..n-1`` with path halving and union by size."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        return True
+
+    def groups(self) -> dict[int, list[int]]:
+        """Root → members (ascending) for every set of two or more."""
+        out: dict[int, list[int]] = {}
+        for x in range(len(self.parent)):
+            out.setdefault(self.find(x), []).append(x)
+        return {root: members for root, members in out.items() if len(members) > 1}
