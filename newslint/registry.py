@@ -141,6 +141,9 @@ class CorpusDetector(Detector):
     then ``reduce`` all summaries to hits. Keeping the phases apart lets the reduce move elsewhere."""
 
     scope: ClassVar[Scope] = Scope.CORPUS
+    # A check comparing documents with each other has nothing to say about a single one; the runner
+    # then skips its map (and the libraries it would import) for a one-document run.
+    min_documents: ClassVar[int] = 1
 
     def detect(self, doc: Document) -> Iterable[Hit]:
         return ()

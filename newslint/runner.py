@@ -45,6 +45,7 @@ class RunRequest:
     force_exclude: bool = False
     stdin_filename: str = "-"
     jobs: int | None = None  # None: automatic (parallel only for many or large inputs)
+    single_document: bool = False  # set by run() when the run can hold only one document
     cache: bool = False
     cache_root: Path | None = None
     progress: bool = True
@@ -109,8 +110,10 @@ class _Worker:
         self.request = request
         self.settings = request.settings
         self._linters: dict[tuple[str, ...], Linter] = {}
-        self.corpus = [d for d in Linter(request.specs, self.settings.severity).corpus_detectors
-                       if isinstance(d, CorpusDetector)]
+        self.corpus = [
+            d for d in Linter(request.specs, self.settings.severity).corpus_detectors
+            if isinstance(d, CorpusDetector) and not (request.single_document and d.min_documents > 1)
+        ]
         self.cache: ResultCache | None = None
         if request.cache and not request.fix:
             self.cache = ResultCache(request.cache_root or self.settings.root / CACHE_DIR, fingerprint(request))
@@ -297,7 +300,10 @@ def run(request: RunRequest) -> RunOutput:
 
     tasks = plan_tasks(request)
     jobs = _job_count(request, tasks)
-    reducer = _Worker(RunRequest(paths=(), settings=request.settings, specs=request.specs))
+    request.single_document = len(tasks) == 1 and isinstance(tasks[0], Path) and \
+        tasks[0].suffix.lower() not in _JSONL_SUFFIXES
+    reducer = _Worker(RunRequest(paths=(), settings=request.settings, specs=request.specs,
+                                 single_document=request.single_document))
     progress = Progress(len(tasks)) if request.progress else None
     findings: list[Finding] = []
     problems: list[InputProblem] = []

@@ -96,6 +96,8 @@ _COMMON_PARAMS: dict[str, Param] = {
 
 
 class _DedupBase(CorpusDetector):
+    min_documents = 2
+
     def __init__(self, check: CheckSpec) -> None:
         super().__init__(check)
         if self.p["keep"] not in _KEEP:
