@@ -39,6 +39,7 @@ class Settings:
     packs: list[Path] = field(default_factory=list)
     text_fields: list[str] = field(default_factory=lambda: ["text"])
     extra_fields: list[str] = field(default_factory=list)
+    source_field: str = "source"
     fail_on: Severity = Severity.INFO
     source: Path | None = None
     root: Path = field(default_factory=Path.cwd)
@@ -165,8 +166,12 @@ def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
     if not isinstance(jsonl, Mapping):
         raise PackError(f"{path}: 'jsonl' must be a mapping")
     jsonl = {str(k).replace("_", "-"): v for k, v in jsonl.items()}
-    if set(jsonl) - {"text-fields", "extra-fields"}:
-        raise PackError(f"{path}: 'jsonl' takes text-fields and extra-fields")
+    if set(jsonl) - {"text-fields", "extra-fields", "source-field"}:
+        raise PackError(f"{path}: 'jsonl' takes text-fields, extra-fields and source-field")
+    if "source-field" in jsonl:
+        if not isinstance(jsonl["source-field"], str):
+            raise PackError(f"{path}: jsonl.source-field must be a field name")
+        settings.source_field = jsonl["source-field"]
     if "text-fields" in jsonl:
         settings.text_fields = _strings(jsonl["text-fields"], "jsonl.text-fields", path)
     settings.extra_fields = _strings(jsonl.get("extra-fields", []), "jsonl.extra-fields", path)

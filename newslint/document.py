@@ -52,6 +52,7 @@ class Document:
     encoding_confidence: float = 1.0
     lossless: bool = True
     newline: str = "\n"
+    source: str | None = None  # where the document comes from (a JSONL 'source' field), for corpus checks
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def body_regions(self) -> list[Region]:
@@ -177,7 +178,9 @@ def file_document(
     )
 
 
-def text_document(path: str, text: str, record: int, field_name: str, newline: str = "\n") -> Document:
+def text_document(
+    path: str, text: str, record: int, field_name: str, newline: str = "\n", source: str | None = None
+) -> Document:
     """A JSONL record's text field: all body, located by record number."""
     return Document(
         path=path,
@@ -187,4 +190,5 @@ def text_document(path: str, text: str, record: int, field_name: str, newline: s
         record=record,
         field_name=field_name,
         newline="\n" if "\n" in text or "\r\n" not in text else "\r\n",
+        source=source,
     )

@@ -101,10 +101,12 @@ def read_source(
             source.problems.append(InputProblem(display, "JSONL line is not a JSON object", number))
             continue
         source.lines.append(JsonlLine(raw, record))
+        origin = record.get(settings.source_field)
+        origin = f"{display}:{origin}" if isinstance(origin, str) and origin else display
         for name in fields:
             value = record.get(name)
             if isinstance(value, str) and value:
-                source.documents.append(text_document(display, value, number, name))
+                source.documents.append(text_document(display, value, number, name, source=origin))
     return source
 
 

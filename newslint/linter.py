@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newslint.document import Document, Region, Role, file_document
@@ -95,12 +95,16 @@ class Linter:
 
     # -- fixing ---------------------------------------------------------------------------------
 
-    def fix(self, doc: Document, unsafe: bool = False) -> FixOutcome:
+    def fix(self, doc: Document, unsafe: bool = False, preset: Sequence[Finding] = ()) -> FixOutcome:
+        """Fix ``doc`` to a fixpoint. ``preset`` are findings computed elsewhere on this same text
+        (corpus checks), applied in the first round together with the document's own."""
         fixed: Counter[str] = Counter()
         encoding = doc.encoding
+        extra = [f for f in preset if applicable(f, unsafe)]
         for _ in range(MAX_FIX_ROUNDS):
             findings = self.check(doc)
-            chosen = [f for f in findings if _applicable(f, unsafe) and _may_edit(doc, f, self._roles)]
+            chosen = extra + [f for f in findings if applicable(f, unsafe) and _may_edit(doc, f, self._roles)]
+            extra = []
             if not chosen:
                 return FixOutcome(doc.text, encoding, fixed, True, findings)
             text, applied = apply_fix_groups(doc.text, [f.fix.edits for f in chosen if f.fix])
@@ -122,7 +126,8 @@ class Linter:
         return {s.code: s.roles for s in self.specs}
 
 
-def _applicable(finding: Finding, unsafe: bool) -> bool:
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    """Whether ``fix`` applies this finding's fix: safe ones always, unsafe ones with --unsafe-fixes."""
     if finding.fix is None:
         return False
     if finding.fix.applicability is Applicability.SAFE:
@@ -182,7 +187,3 @@ def _with_text(doc: Document, text: str, encoding: str) -> Document:
         fresh = file_document(doc.path, text, doc.format, encoding, doc.encoding_confidence, doc.lossless)
         return fresh
     return dataclasses.replace(doc, text=text, regions=(Region(0, len(text), Role.BODY),), _line_starts=None)
-
-
-def iter_applicable(findings: Iterable[Finding], unsafe: bool) -> list[Finding]:
-    return [f for f in findings if _applicable(f, unsafe)]

@@ -35,6 +35,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "repeated-paragraph": "newslint.detectors.boilerplate:RepeatedParagraphDetector",
     "cjk-punctuation-in-latin": "newslint.detectors.script:CjkPunctuationDetector",
     "script-mixing": "newslint.detectors.script:ScriptMixingDetector",
+    "corpus-boilerplate": "newslint.detectors.corpus_boilerplate:CorpusBoilerplateDetector",
     "exact-duplicate": "newslint.dedup.detectors:ExactDuplicateDetector",
     "near-duplicate": "newslint.dedup.detectors:NearDuplicateDetector",
     "translation-pair": "newslint.names.detectors:TranslationPairDetector",

@@ -11,6 +11,7 @@ compact line index per document), then reduce once at the end.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import os
 from array import array
@@ -24,7 +25,7 @@ from newslint.cache import CACHE_DIR, ResultCache, config_fingerprint
 from newslint.config import Settings
 from newslint.decoding import BinaryInputError
 from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, read_source, render_jsonl
-from newslint.linter import Linter
+from newslint.linter import Linter, applicable
 from newslint.model import Finding, Position
 from newslint.registry import CheckSpec, CorpusDetector
 from newslint.report import InputProblem, RunResult
@@ -46,6 +47,8 @@ class RunRequest:
     stdin_filename: str = "-"
     jobs: int | None = None  # None: automatic (parallel only for many or large inputs)
     single_document: bool = False  # set by run() when the run can hold only one document
+    # fix mode: corpus findings with fixes, computed by a check pass first, keyed by (path, record, field)
+    corpus_fixes: dict[tuple[str, int | None, str | None], list[Finding]] = field(default_factory=dict)
     cache: bool = False
     cache_root: Path | None = None
     progress: bool = True
@@ -194,7 +197,7 @@ class _Worker:
             for doc in loaded.documents:
                 result.findings.extend(linter.check(doc))
             return result
-        outcome = _fix_source(loaded, linter, self.request.unsafe_fixes)
+        outcome = _fix_source(loaded, linter, self.request.unsafe_fixes, self.request.corpus_fixes)
         result.findings.extend(outcome.remaining)
         result.fixed.update(outcome.fixed)
         result.problems.extend(outcome.problems)
@@ -296,6 +299,27 @@ def _results(request: RunRequest, tasks: list[Task], jobs: int) -> Iterator[Task
 
 
 def run(request: RunRequest) -> RunOutput:
+    """Check or fix. A fix run whose corpus checks can fix something checks the corpus first, so
+    their edits (computed on the unchanged text) are applied with the first round of each file."""
+    corpus_specs = [s for s in request.specs if s.scope.value == "corpus"]
+    if request.fix and corpus_specs and not request.corpus_fixes:
+        first = run(dataclasses.replace(request, fix=False, diff=False, specs=corpus_specs, cache=False))
+        groups: dict[tuple[str, int | None, str | None], list[Finding]] = {}
+        reported: list[Finding] = []
+        for finding in first.result.findings:
+            if finding.fix is not None and applicable(finding, request.unsafe_fixes):
+                groups.setdefault((finding.path, finding.record, finding.field_name), []).append(finding)
+            else:
+                reported.append(finding)
+        document_specs = [s for s in request.specs if s.scope.value != "corpus"]
+        output = run(dataclasses.replace(request, specs=document_specs, corpus_fixes=groups))
+        output.result.findings = sorted([*output.result.findings, *reported], key=Finding.sort_key)
+        output.result.checks = {s.code: s for s in request.specs}
+        return output
+    return _run(request)
+
+
+def _run(request: RunRequest) -> RunOutput:
     from newslint.progress import Progress
 
     tasks = plan_tasks(request)
@@ -375,13 +399,18 @@ class _SourceFix:
     problems: list[InputProblem]
 
 
-def _fix_source(source: SourceFile, linter: Linter, unsafe: bool) -> _SourceFix:
+def _fix_source(
+    source: SourceFile,
+    linter: Linter,
+    unsafe: bool,
+    corpus_fixes: dict[tuple[str, int | None, str | None], list[Finding]],
+) -> _SourceFix:
     fixed: Counter[str] = Counter()
     remaining: list[Finding] = []
     problems: list[InputProblem] = []
     if source.format.value != "jsonl":
         doc = source.documents[0]
-        outcome = linter.fix(doc, unsafe)
+        outcome = linter.fix(doc, unsafe, corpus_fixes.get((doc.path, doc.record, doc.field_name), ()))
         fixed.update(outcome.fixed)
         remaining.extend(outcome.remaining)
         if not outcome.converged:
@@ -400,7 +429,7 @@ def _fix_source(source: SourceFile, linter: Linter, unsafe: bool) -> _SourceFix:
         return _SourceFix(doc.text, outcome.text, data, remaining, fixed, problems)
     texts: dict[tuple[int, str], str] = {}
     for doc in source.documents:
-        outcome = linter.fix(doc, unsafe)
+        outcome = linter.fix(doc, unsafe, corpus_fixes.get((doc.path, doc.record, doc.field_name), ()))
         fixed.update(outcome.fixed)
         remaining.extend(outcome.remaining)
         if not outcome.converged:

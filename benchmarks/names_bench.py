@@ -1,0 +1,125 @@
+"""Cost of the names checks on English-only runs (not a test).
+
+Builds N English documents from real English news sentences (the seeds and the shared corpus's English
+texts), writes them as files, and times ``newslint check`` through the runner twice: with the built-in
+packs that load (the baseline) and with the same packs plus ``checks/names.yml``. The acceptance bar is
+a ratio of at most 1.3. It also reports whether pypinyin was imported (it must not be: no Chinese
+document, no romanisation) and how many names findings the unpaired run produced.
+
+    python benchmarks/names_bench.py --docs 10000 [--repeat 3] [--out /tmp/names-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = (REPO / "seeds", REPO.parent / "shared" / "corpus" / "newspaper3k-test-fixtures" / "text")
+NAMES_KINDS = {
+    "translation-pair": "newslint.names.detectors:TranslationPairDetector",
+    "name-mistranslation": "newslint.names.detectors:NameMistranslationDetector",
+    "name-variant": "newslint.names.detectors:NameVariantDetector",
+    "glossary": "newslint.names.detectors:GlossaryDetector",
+}
+
+
+def english_sentences() -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for root in SOURCES:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.glob("*.txt")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if re.search(r"[\u4e00-\u9fff]", text):
+                continue
+            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+                if 6 <= len(sentence.split()) <= 60 and sentence.isascii() and sentence not in seen:
+                    seen.add(sentence)
+                    out.append(sentence)
+    return out
+
+
+def build(out: Path, docs: int, seed: int = 0) -> list[Path]:
+    rng = random.Random(seed)
+    pool = english_sentences()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(docs):
+        sentences = rng.sample(pool, rng.randint(10, 40))
+        paragraphs = [" ".join(sentences[j:j + 4]) for j in range(0, len(sentences), 4)]
+        path = out / f"en_{i:05d}.txt"
+        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def loadable_builtin_specs():
+    from newslint.packs import builtin_pack_paths, load_pack
+    from newslint.registry import PackError
+
+    specs, used, skipped = [], [], []
+    for path in builtin_pack_paths():
+        if path.name in ("names.yml", "glossary-example.yml"):
+            continue
+        try:
+            specs.extend(s for s in load_pack(path) if s.enabled_by_default)
+            used.append(path.name)
+        except PackError as exc:
+            skipped.append(f"{path.name} ({str(exc)[:80]})")
+    return specs, used, skipped
+
+
+def time_run(paths: list[Path], specs) -> tuple[float, int]:
+    """CPU seconds of one run (process time: other jobs on a shared box distort wall time)."""
+    from newslint.config import Settings
+    from newslint.runner import RunRequest, run
+
+    start = time.process_time()
+    output = run(RunRequest([str(p) for p in paths], Settings(), specs))
+    return time.process_time() - start, len(output.result.findings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/names-bench"))
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    import newslint.registry as registry
+    from newslint.packs import load_pack
+
+    for kind, target in NAMES_KINDS.items():
+        registry.BUILTIN_KINDS.setdefault(kind, target)
+    paths = build(args.out, args.docs)
+    base_specs, used, skipped = loadable_builtin_specs()
+    names_specs = [s for s in load_pack(REPO / "checks" / "names.yml") if s.enabled_by_default]
+    print(f"{len(paths)} English documents, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB")
+    print(f"baseline packs: {', '.join(used) or 'none'}; {len(base_specs)} checks")
+    for s in skipped:
+        print(f"  skipped (does not load): {s}")
+    time_run(paths[:200], base_specs + names_specs)  # warm caches and imports once
+    base, names = [], []
+    found = 0
+    for _ in range(args.repeat):
+        t, _n = time_run(paths, base_specs)
+        base.append(t)
+        t, n = time_run(paths, base_specs + names_specs)
+        names.append(t)
+        found = n - _n
+    b, w = statistics.median(base), statistics.median(names)
+    print(f"without names checks: {b:.2f} CPU s (median of {args.repeat}: {', '.join(f'{x:.2f}' for x in base)})")
+    print(f"with names checks:    {w:.2f} CPU s (median of {args.repeat}: {', '.join(f'{x:.2f}' for x in names)})")
+    print(f"ratio: {w / b:.3f} (bar: 1.30); names findings: {found}; pypinyin imported: {'pypinyin' in sys.modules}")
+    return 0 if w / b <= 1.3 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

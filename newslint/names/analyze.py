@@ -1,0 +1,165 @@
+"""Per-document analysis shared by the names checks (the ``map`` half of the corpus phase).
+
+One pass per document builds a small picklable :class:`Summary`: the language, the Chinese names with
+their title context (no pypinyin needed), the English name and place spans with offsets, and a few
+front-matter fields for explicit translation links. The pairing-only features of an English document
+(numbers, dates, title keywords near each name) are computed only when it holds a romanised Chinese
+name: without one it can never be checked against an original. The three corpus checks map the same
+document one after another, so the last analysis is memoised.
+The Chinese text itself is kept zlib-compressed: it is only romanised (pypinyin) in ``reduce``, for
+the few candidate pairs that blocking lets through.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from newslint.document import Document, Role
+from newslint.names.english import NameSpan, PlaceSpan, en_dates, name_spans, number_weights, place_spans, zh_dates
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]+")
+_TAG = re.compile(r"<[^<>]*>|&[a-zA-Z#0-9]+;")
+_HEAD_CHARS = 400
+
+
+@dataclass
+class ZhName:
+    name: str
+    title: str
+    rel_pos: float
+    count: int
+
+
+@dataclass
+class Summary:
+    """What the names checks keep of one document."""
+
+    path: str
+    lang: str  # "zh", "en" or ""
+    length: int = 0
+    body_start: int = 0
+    first_line_end: int = 0
+    numbers: dict[str, float] = field(default_factory=dict)
+    dates: frozenset = frozenset()
+    meta: dict[str, str] = field(default_factory=dict)
+    # English side
+    names: list[NameSpan] = field(default_factory=list)
+    name_ctx: list[frozenset] = field(default_factory=list)  # title keywords near each name span
+    places: list[PlaceSpan] = field(default_factory=list)
+    anchors: frozenset = frozenset()
+    head_names: frozenset = frozenset()
+    head_numbers: frozenset = frozenset()
+    # Chinese side
+    zh_names: list[ZhName] = field(default_factory=list)
+    zh_title_names: tuple = ()
+    zh_title_numbers: tuple = ()
+    han_packed: bytes = b""
+
+    def han_text(self) -> str:
+        return zlib.decompress(self.han_packed).decode("utf-8") if self.han_packed else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _keyword_re() -> re.Pattern[str]:
+    from newslint.names.data import TITLE_KEYWORDS
+
+    words = sorted({w for ws in TITLE_KEYWORDS.values() for w in ws}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_last: tuple[object, tuple, Summary] | None = None
+
+
+def summarise(doc: Document, meta_fields: tuple[str, ...] = ()) -> Summary:
+    """The document's summary, computed once even when several names checks map it."""
+    global _last
+    key = (doc.path, doc.record, doc.field_name, len(doc.text), meta_fields)
+    if _last is not None and _last[0] is doc and _last[1] == key:
+        return _last[2]
+    summary = _analyse(doc, meta_fields)
+    _last = (doc, key, summary)
+    return summary
+
+
+def _front_matter(doc: Document, fields: tuple[str, ...]) -> dict[str, str]:
+    region = doc.front_matter()
+    if region is None:
+        return {}
+    import yaml
+
+    block = doc.text[region.start:region.end].strip().strip("-")
+    try:
+        data = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data[k]) for k in ("title", "date", *fields) if data.get(k) not in (None, "")}
+
+
+def _analyse(doc: Document, meta_fields: tuple[str, ...]) -> Summary:
+    bodies = [r for r in doc.regions if r.role is Role.BODY]
+    if not bodies:
+        return Summary(doc.path, "")
+    start, end = bodies[0].start, bodies[-1].end
+    body = doc.text[start:end]
+    han = 0 if body.isascii() or not _HAN_CHAR.search(body) else len(_HAN_CHAR.findall(body))
+    meta = _front_matter(doc, meta_fields)
+    first = doc.text.find("\n", start + len(body) - len(body.lstrip()))
+    first_end = end if first < 0 or first > end else first
+    if han >= 5:
+        plain = _TAG.sub(" ", body)
+        letters = sum(len(w) for w in _LATIN.findall(plain))
+        if han * 4 >= letters:
+            return _zh(doc, body, plain, han, meta, start, first_end)
+    return _en(doc, start, end, meta, first_end)
+
+
+def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], start: int, first_end: int) -> Summary:
+    from newslint.names.extract import extract_names
+
+    names = extract_names(plain)
+    n = max(1, len(plain))
+    zh_names = [ZhName(x.name, x.title, x.positions[0] / n if x.positions else 0.0, len(x.positions)) for x in names]
+    title = meta.get("title", "")
+    dates = zh_dates(plain)
+    return Summary(
+        path=doc.path,
+        lang="zh",
+        length=han,
+        body_start=start,
+        first_line_end=first_end,
+        numbers=number_weights(plain),
+        dates=dates,
+        meta=meta,
+        zh_names=zh_names,
+        zh_title_names=tuple(x.name for x in names if x.name in title),
+        zh_title_numbers=tuple(k for k in number_weights(title) if k),
+        han_packed=zlib.compress("|".join(_HAN_RUN.findall(plain)).encode("utf-8")),
+    )
+
+
+def _en(doc: Document, start: int, end: int, meta: dict[str, str], first_end: int) -> Summary:
+    """English side: one regex pass; the pairing-only features are computed only when names were found
+    (a document without a romanised Chinese name cannot be checked against a Chinese original)."""
+    text = doc.text
+    names = name_spans(text, start, end)
+    summary = Summary(path=doc.path, lang="en", length=end - start, body_start=start, first_line_end=first_end,
+                      meta=meta, names=names, places=place_spans(text, start, end))
+    if not names:
+        return summary
+    summary.dates = en_dates(text, start, end)
+    keywords = _keyword_re()
+    low = text.lower()
+    summary.name_ctx = [frozenset(keywords.findall(low, max(start, s.start - 120), s.end + 40)) for s in names]
+    summary.numbers = number_weights(text[start:end])
+    summary.anchors = frozenset(p.key.split(" ", 1)[0] for p in summary.places)
+    head_end = min(end, start + _HEAD_CHARS)
+    summary.head_names = frozenset(f"{s.surname} {s.given}" for s in names if s.start < head_end)
+    summary.head_numbers = frozenset(number_weights(text[start:head_end]))
+    return summary

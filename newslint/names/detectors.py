@@ -1,0 +1,207 @@
+"""The names checks: NL503 translation-pair, NL601 name-mistranslation, NL602 name-variant, NL603 glossary.
+
+NL503, NL601 and NL602 are corpus checks: ``map`` summarises each document (names, numbers, place
+words, offsets; see :mod:`newslint.names.analyze`), ``reduce`` pairs translations and compares names
+across the run. NL603 is a plain document check driven by user glossaries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from newslint.document import Document
+from newslint.model import Applicability, Edit, Hit
+from newslint.registry import CheckSpec, CorpusDetector, Detector, PackError, Param
+
+_PAIR_PARAMS: dict[str, Param] = {
+    "threshold": Param((int, float), default=0.5, doc="lowest pairing score that makes a pair"),
+    "margin": Param((int, float), default=0.15, doc="how far the best Chinese document must beat the runner-up"),
+    "link_fields": Param(list, default=["translation_of"], doc="front-matter fields naming the original"),
+    "shared_fields": Param(list, default=["source_url"], doc="front-matter fields a pair shares"),
+}
+
+_pairs_cache: tuple[list, tuple, Any] | None = None
+
+
+class _NamesCorpus(CorpusDetector):
+    params: ClassVar[dict[str, Param]] = dict(_PAIR_PARAMS)
+
+    def map(self, doc: Document) -> Any:
+        from newslint.names.analyze import summarise
+
+        return summarise(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
+
+    def _pairs(self, summaries: Iterable[tuple[int, Any]]):
+        """Confirmed pairs; NL503 and NL601 reduce the same summaries, so the last result is reused."""
+        global _pairs_cache
+        items = list(summaries)
+        key = (tuple((i, id(s)) for i, s in items), self.p["threshold"], self.p["margin"],
+               tuple(self.p["link_fields"]), tuple(self.p["shared_fields"]))
+        if _pairs_cache is not None and _pairs_cache[1] == key:
+            return items, _pairs_cache[2]
+        from newslint.names.pairing import find_pairs
+
+        result = find_pairs(items, float(self.p["threshold"]), float(self.p["margin"]),
+                            self.p["link_fields"], self.p["shared_fields"])
+        _pairs_cache = (items, key, result)  # items kept alive so their ids stay unique
+        return items, result
+
+
+class TranslationPairDetector(_NamesCorpus):
+    """NL503: an English document translates a Chinese document of the same run."""
+
+    kind: ClassVar[str] = "translation-pair"
+
+    def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+        items, (pairs, _corpus) = self._pairs(summaries)
+        if not pairs:
+            return
+        from newslint.names.pairing import align
+
+        by_index = dict(items)
+        for pair in pairs:
+            en, zh = by_index[pair.en], by_index[pair.zh]
+            absent = [a for a in align(en, zh) if a.status == "absent"]
+            how = "front-matter link" if pair.explicit else (
+                f"score {pair.score:.2f}, runner-up {pair.runner_up:.2f}; "
+                + ", ".join(f"{k} {v:.2f}" for k, v in pair.features))
+            missing = ""
+            if absent:
+                missing = "; names of the original not found: " + ", ".join(
+                    f"{a.zh_name} ({a.expected})" for a in absent)
+            yield pair.en, Hit(en.body_start, max(en.body_start, en.first_line_end),
+                               {"original": zh.path, "how": how, "missing": missing})
+
+
+class NameMistranslationDetector(_NamesCorpus):
+    """NL601: a person named in the Chinese original is rendered wrongly in its English translation."""
+
+    kind: ClassVar[str] = "name-mistranslation"
+
+    def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+        items, (pairs, _corpus) = self._pairs(summaries)
+        if not pairs:
+            return
+        from newslint.names.pairing import align
+
+        by_index = dict(items)
+        for pair in pairs:
+            en, zh = by_index[pair.en], by_index[pair.zh]
+            for a in align(en, zh):
+                if a.status != "wrong":
+                    continue
+                for j in a.spans:
+                    span = en.names[j]
+                    args = {"found": span.surface, "expected": a.expected, "zh": a.zh_name,
+                            "original": zh.path, "confidence": f"{a.confidence:.2f}", "note": a.note}
+                    yield pair.en, Hit(span.start, span.end, args, (Edit(span.start, span.end, a.expected),),
+                                       Applicability.UNSAFE)
+
+
+class NameVariantDetector(CorpusDetector):
+    """NL602: one person or place spelled several ways in the run."""
+
+    kind: ClassVar[str] = "name-variant"
+    params: ClassVar[dict[str, Param]] = {
+        "min_given_letters": Param(int, default=4, doc="shorter given names are never compared (Wang Wei/Wang Wen)"),
+        "min_ratio": Param((int, float), default=80, doc="rapidfuzz ratio two given names must reach"),
+        "preferred": Param(list, default=[], doc="canonical place spellings that win over the majority"),
+        "persons": Param(bool, default=True, doc="compare person names too, not only places"),
+    }
+
+    def map(self, doc: Document) -> Any:
+        from newslint.names.analyze import summarise
+
+        return summarise(doc, ("translation_of", "source_url"))
+
+    def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+        from newslint.names.variants import person_variants, place_variants
+
+        items = [(i, s) for i, s in summaries if s.lang == "en"]
+        found = list(place_variants(items, self.p["preferred"]))
+        if self.p["persons"]:
+            found += person_variants(items, self.p["min_given_letters"], float(self.p["min_ratio"]))
+        for v in found:
+            args = {"found": v.found, "preferred": v.preferred, "counts": v.counts, "what": v.kind}
+            yield v.doc, Hit(v.start, v.end, args, (Edit(v.start, v.end, v.preferred),), Applicability.UNSAFE)
+
+
+def _boundary(phrase: str) -> str:
+    source = re.escape(phrase)
+    if phrase[:1].isascii() and phrase[:1].isalnum():
+        source = r"(?<![A-Za-z0-9])" + source
+    if phrase[-1:].isascii() and phrase[-1:].isalnum():
+        source += r"(?![A-Za-z0-9’'])"
+    return source
+
+
+def load_glossary(data: Any, where: str) -> list[dict[str, Any]]:
+    """Validate glossary entries: ``{zh, en, wrong: [...]}`` (zh optional)."""
+    if not isinstance(data, list):
+        raise PackError(f"{where}: a glossary is a list of {{zh, en, wrong}} entries")
+    out = []
+    for n, entry in enumerate(data, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("en"), str) or not entry["en"]:
+            raise PackError(f"{where}: glossary entry #{n} needs an 'en' string")
+        wrong = entry.get("wrong") or []
+        if not isinstance(wrong, list) or not all(isinstance(w, str) and w for w in wrong):
+            raise PackError(f"{where}: glossary entry #{n} ({entry['en']}): 'wrong' must be a list of strings")
+        out.append({"zh": str(entry.get("zh") or ""), "en": entry["en"], "wrong": wrong})
+    return out
+
+
+class GlossaryDetector(Detector):
+    """NL603: a known wrong rendering from a glossary; the fix writes the canonical form."""
+
+    kind: ClassVar[str] = "glossary"
+    params: ClassVar[dict[str, Param]] = {
+        "entries": Param(list, default=[], doc="glossary entries {zh, en, wrong: [...]}"),
+        "files": Param(list, default=[], doc="YAML glossary files (a list of entries, or {glossary: [...]}), "
+                                             "relative to the pack"),
+        "ignore_case": Param(bool, default=False),
+    }
+
+    def __init__(self, check: CheckSpec) -> None:
+        super().__init__(check)
+        entries = load_glossary(self.p["entries"], "glossary")
+        base = Path(check.pack).parent if check.pack else Path(".")
+        for name in self.p["files"]:
+            path = Path(name) if Path(name).is_absolute() else base / name
+            try:
+                import yaml
+
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise PackError(f"glossary file {path}: {exc.strerror}") from exc
+            if isinstance(data, dict):
+                data = data.get("glossary")
+            entries += load_glossary(data, str(path))
+        flags = re.I if self.p["ignore_case"] else 0
+        self.canonical: dict[str, tuple[str, str]] = {}
+        for entry in entries:
+            for wrong in entry["wrong"]:
+                key = wrong.lower() if flags else wrong
+                self.canonical[key] = (entry["en"], entry["zh"])
+        self.regex = None
+        if self.canonical:
+            alts = sorted({w for e in entries for w in e["wrong"]}, key=len, reverse=True)
+            self.regex = re.compile("|".join(_boundary(w) for w in alts), flags)
+            for entry in entries:  # a fix must not produce another wrong form (idempotence)
+                if self.regex.search(entry["en"]):
+                    raise PackError(f"glossary: canonical form {entry['en']!r} matches a wrong rendering")
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        if self.regex is None:
+            return
+        lower = bool(self.regex.flags & re.I)
+        for region in self.regions(doc):
+            for m in self.regex.finditer(doc.text, region.start, region.end):
+                found = m.group(0)
+                canonical, zh = self.canonical[found.lower() if lower else found]
+                if found == canonical:
+                    continue
+                yield Hit(m.start(), m.end(), {"found": found, "canonical": canonical, "zh": zh or canonical},
+                          (Edit(m.start(), m.end(), canonical),))
