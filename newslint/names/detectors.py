@@ -28,6 +28,7 @@ _pairs_cache: tuple[list, tuple, Any] | None = None
 
 class _NamesCorpus(CorpusDetector):
     params: ClassVar[dict[str, Param]] = dict(_PAIR_PARAMS)
+    min_documents: ClassVar[int] = 2  # a pair needs two documents
 
     def map(self, doc: Document) -> Any:
         from newslint.names.analyze import summarise
