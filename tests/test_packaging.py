@@ -29,11 +29,9 @@ def test_wheel_carries_the_packs(tmp_path: Path) -> None:
     """Build the wheel, install it alone into a folder, and list the rules from there."""
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(REPO)],
         capture_output=True, text=True,
     )
-    if build.returncode != 0 and "setuptools" in (build.stderr + build.stdout):
-        pytest.skip("setuptools is not available for a no-isolation build")
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = wheels.glob("newslint-*.whl")
     target = tmp_path / "site"
