@@ -76,3 +76,48 @@ class ResultCache:
             os.replace(tmp, folder / key)
         except OSError:
             self.enabled = False
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "newslint"
+
+
+def _spec_cache_path(paths: list[Path]) -> Path | None:
+    stats = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        stats.append((str(path.resolve()), info.st_size, info.st_mtime_ns))
+    key = config_fingerprint(("packs", stats))
+    return _user_cache_dir() / f"packs-{key}.pickle"
+
+
+def spec_cache_get(paths: list[Path]) -> Any | None:
+    """Validated check specs of an earlier run with the same pack files, or None."""
+    if os.environ.get("NEWSLINT_NO_CACHE"):
+        return None
+    path = _spec_cache_path(paths)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, corrupt or from another version: load the packs again
+        return None
+
+
+def spec_cache_put(paths: list[Path], specs: Any) -> None:
+    path = _spec_cache_path(paths)
+    if path is None or os.environ.get("NEWSLINT_NO_CACHE"):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(specs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -101,7 +101,7 @@ def _all_specs(settings, extra_packs: Sequence[Path]) -> list[CheckSpec]:
     from newslint.registry import detector_class
 
     packs = [*builtin_pack_paths(), *settings.packs, *expand_pack_paths(extra_packs, Path.cwd())]
-    specs = load_packs(packs)
+    specs = load_packs(packs, cached=True)
     if not settings.params:
         return specs
     by_code = {s.code: s for s in specs}

@@ -55,8 +55,22 @@ def load_pack(path: Path) -> list[CheckSpec]:
     return [parse_check(entry, path, index) for index, entry in enumerate(data["checks"], 1)]
 
 
-def load_packs(paths: Iterable[Path]) -> list[CheckSpec]:
-    """Load packs in order; a later check with the same code replaces an earlier one (user override)."""
+def load_packs(paths: Iterable[Path], cached: bool = False) -> list[CheckSpec]:
+    """Load packs in order; a later check with the same code replaces an earlier one (user override).
+
+    ``cached``: reuse the validated result of an earlier run when no pack file (nor newslint itself)
+    changed — parsing YAML and compiling every check costs more than a one-file pre-commit run.
+    """
+    paths = list(paths)
+    if cached:
+        from newslint.cache import spec_cache_get, spec_cache_put
+
+        hit = spec_cache_get(paths)
+        if hit is not None:
+            return hit
+        specs = load_packs(paths)
+        spec_cache_put(paths, specs)
+        return specs
     by_code: dict[str, CheckSpec] = {}
     names: dict[str, str] = {}
     for path in paths:

@@ -24,6 +24,7 @@ _PAIR_PARAMS: dict[str, Param] = {
 }
 
 _pairs_cache: tuple[list, tuple, Any] | None = None
+_TWO_CAPITALISED_WORDS = re.compile(r"[A-Z][a-z’']+[ -][A-Z][a-z]")
 
 
 class _NamesCorpus(CorpusDetector):
@@ -114,14 +115,18 @@ class NameVariantDetector(CorpusDetector):
     }
 
     def map(self, doc: Document) -> Any:
+        if not _TWO_CAPITALISED_WORDS.search(doc.text):
+            return None  # no romanised name or place can be in it: skip the analysis (and its imports)
         from newslint.names.analyze import summarise
 
         return summarise(doc, ("translation_of", "source_url"))
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+        items = [(i, s) for i, s in summaries if s is not None and s.lang == "en"]
+        if not items:
+            return
         from newslint.names.variants import person_variants, place_variants
 
-        items = [(i, s) for i, s in summaries if s.lang == "en"]
         found = list(place_variants(items, self.p["preferred"]))
         if self.p["persons"]:
             found += person_variants(items, self.p["min_given_letters"], float(self.p["min_ratio"]))
