@@ -339,6 +339,18 @@ class LeadingBoilerplateDetector(Detector):
                 )
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_WIDE = re.compile(r"[\u2e81-\U0010ffff]")
+
+
+def _weight(text: str, enough: int) -> int:
+    """Letters and digits in ``text``, CJK counting double (stops counting once ``enough`` is reached)."""
+    letters = _NOT_ALNUM.sub("", text)
+    if len(letters) >= enough or 2 * len(letters) < enough:
+        return len(letters)
+    return len(letters) + len(_WIDE.findall(letters))
+
+
 class RepeatedParagraphDetector(Detector):
     """The same paragraph twice in one document: a scraper that took the title or a block twice."""
 
@@ -355,7 +367,7 @@ class RepeatedParagraphDetector(Detector):
                     continue
                 key = unit.text.casefold()
                 # Count letters only: a separator line (<<<<<<, ------) is layout, never a paragraph.
-                if sum(2 if ord(c) > 0x2E80 else 1 for c in key if c.isalnum()) < self.p["min_chars"]:
+                if _weight(key, self.p["min_chars"]) < self.p["min_chars"]:
                     continue
                 earlier = seen.get(key)
                 if earlier is None:

@@ -129,6 +129,8 @@ def _convert(config: str, text: str) -> str:
 def _changed(config: str, text: str) -> list[tuple[int, str]]:
     """Offsets (into ``text``) of characters the conversion changes, with their converted form."""
     converted = _convert(config, text)
+    if converted == text:
+        return []
     if len(converted) == len(text):
         return [(i, b) for i, (a, b) in enumerate(zip(text, converted, strict=True)) if a != b]
     # A conversion that changed the length (rare): fall back to character by character.
