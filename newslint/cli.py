@@ -51,6 +51,8 @@ def _add_run_options(parser: argparse.ArgumentParser, fix: bool) -> None:
     run.add_argument("--jobs", "-j", type=int, default=None,
                      help="worker processes (0: one per CPU; default: automatic)")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    run.add_argument("--index", type=Path, default=None,
+                     help="corpus index: compare with documents of earlier runs, then save this run's into it")
     run.add_argument("--cache-dir", type=Path, default=None,
                      help="cache folder (default: .newslint_cache beside the config, or here)")
     out.add_argument("--unsafe-fixes", action="store_true",
@@ -151,6 +153,7 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         force_exclude=args.force_exclude,
         stdin_filename=args.stdin_filename,
         jobs=args.jobs,
+        index=args.index,
         cache=not args.no_cache and not os.environ.get("NEWSLINT_NO_CACHE"),
         cache_root=args.cache_dir or (Path(os.environ["NEWSLINT_CACHE_DIR"])
                                       if os.environ.get("NEWSLINT_CACHE_DIR") else None),

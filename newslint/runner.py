@@ -52,6 +52,7 @@ class RunRequest:
     cache: bool = False
     cache_root: Path | None = None
     progress: bool = True
+    index: Path | None = None  # saved corpus index (map summaries of earlier runs)
 
 
 @dataclass
@@ -325,7 +326,7 @@ def _run(request: RunRequest) -> RunOutput:
     tasks = plan_tasks(request)
     jobs = _job_count(request, tasks)
     request.single_document = len(tasks) == 1 and isinstance(tasks[0], Path) and \
-        tasks[0].suffix.lower() not in _JSONL_SUFFIXES
+        tasks[0].suffix.lower() not in _JSONL_SUFFIXES and request.index is None
     reducer = _Worker(RunRequest(paths=(), settings=request.settings, specs=request.specs,
                                  single_document=request.single_document))
     progress = Progress(len(tasks)) if request.progress else None
@@ -360,7 +361,7 @@ def _run(request: RunRequest) -> RunOutput:
     finally:
         if progress is not None:
             progress.close()
-    findings.extend(_reduce(reducer, summaries, refs))
+    findings.extend(_reduce_with_index(request, reducer, summaries, refs))
     result = RunResult(
         findings=sorted(findings, key=Finding.sort_key),
         checks={s.code: s for s in request.specs},
@@ -374,12 +375,35 @@ def _run(request: RunRequest) -> RunOutput:
     return RunOutput(result, "".join(diffs), stdout_text, changed)
 
 
-def _reduce(reducer: _Worker, summaries: list[list[tuple[int, Any]]], refs: list[DocRef]) -> list[Finding]:
+def _reduce_with_index(
+    request: RunRequest, reducer: _Worker, summaries: list[list[tuple[int, Any]]], refs: list[DocRef]
+) -> list[Finding]:
+    """Reduce this run's summaries, together with a saved index's when ``--index`` is given."""
+    if request.index is None or not reducer.corpus:
+        return _reduce(reducer, summaries, refs)
+    from newslint.corpus_index import load_index, merge, save_index
+
+    codes = [d.check.code for d in reducer.corpus]
+    key = config_fingerprint(("index", sorted(repr(d.check) for d in reducer.corpus)))
+    old = load_index(request.index, key)
+    merged, first_new = merge(old, refs, dict(zip(codes, summaries, strict=True)), {r.path for r in refs})
+    buckets = [merged.summaries.get(code, []) for code in codes]
+    findings = _reduce(reducer, buckets, merged.refs, report_from=first_new)
+    if not request.diff:
+        save_index(request.index, merged)
+    return findings
+
+
+def _reduce(
+    reducer: _Worker, summaries: list[list[tuple[int, Any]]], refs: list[DocRef], report_from: int = 0
+) -> list[Finding]:
     out: list[Finding] = []
     linter = reducer.linter_for("")
     for bucket, detector in zip(summaries, reducer.corpus, strict=True):
         spec = detector.check
         for index, hit in detector.reduce(bucket):
+            if index < report_from:
+                continue  # a document of an earlier run, known only from the index
             ref = refs[index]
             if any(matches(sel, spec) for sel in reducer.settings.ignored_for(ref.path)):
                 continue
