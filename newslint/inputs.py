@@ -39,6 +39,7 @@ class SourceFile:
     documents: list[Document]
     lines: list[JsonlLine] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    first_record: int = 1
 
 
 def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = False) -> Iterator[Path | str]:
@@ -83,7 +84,7 @@ def read_source(
             display, decoded.text, fmt, decoded.encoding, decoded.confidence, decoded.lossless
         )
         return SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [doc])
-    source = SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [])
+    source = SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [], first_record=first_record)
     fields = list(dict.fromkeys([*settings.text_fields, *settings.extra_fields]))
     for number, raw in enumerate(physical_lines(decoded.text), first_record):
         stripped = raw.strip()
@@ -144,10 +145,17 @@ def load(entry: Path | str, settings: Settings, stdin_name: str = "-") -> Source
         return InputProblem(display, f"skipped: {exc}", skipped=True)
 
 
-def render_jsonl(source: SourceFile, texts: dict[tuple[int, str], str]) -> str:
-    """Rebuild a JSONL file with fixed field values; untouched lines are kept byte for byte."""
+def render_jsonl(
+    source: SourceFile, texts: dict[tuple[int, str], str], drop: frozenset[int] = frozenset()
+) -> tuple[str, list[str]]:
+    """Rebuild a JSONL file with fixed field values, minus the records in ``drop`` (returned apart,
+    unchanged, for the sidecar); untouched lines are kept byte for byte."""
     out: list[str] = []
-    for number, line in enumerate(source.lines, 1):
+    dropped: list[str] = []
+    for number, line in enumerate(source.lines, source.first_record):
+        if number in drop:
+            dropped.append(line.raw if line.raw.endswith("\n") else line.raw + "\n")
+            continue
         changed = {name: text for (rec, name), text in texts.items() if rec == number}
         if line.record is None or not changed or all(line.record.get(k) == v for k, v in changed.items()):
             out.append(line.raw)
@@ -160,7 +168,7 @@ def render_jsonl(source: SourceFile, texts: dict[tuple[int, str], str]) -> str:
         compact = '": ' not in body and '", "' not in body
         separators = (",", ":") if compact else (", ", ": ")
         out.append(json.dumps(record, ensure_ascii=ascii_only, separators=separators) + ending)
-    return "".join(out)
+    return "".join(out), dropped
 
 
 def encode_output(text: str, encoding: str, bom: bool) -> bytes:

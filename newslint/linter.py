@@ -76,8 +76,8 @@ class Linter:
         """A finding from a hit, located by ``position`` (a document's, or a corpus reference's)."""
         fix = None
         applicability = hit.applicability or spec.fix
-        if (hit.edits is not None or hit.encoding) and applicability is not Applicability.NONE:
-            fix = Fix(hit.edits or (), applicability, encoding=hit.encoding)
+        if (hit.edits is not None or hit.encoding or hit.drop_record) and applicability is not Applicability.NONE:
+            fix = Fix(hit.edits or (), applicability, encoding=hit.encoding, drop_record=hit.drop_record)
         return Finding(
             code=spec.code,
             name=spec.name,

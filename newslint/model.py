@@ -55,6 +55,7 @@ class Fix:
     applicability: Applicability
     message: str = ""
     encoding: str | None = None
+    drop_record: bool = False  # JSONL: remove the whole record (kept in a sidecar file, never lost)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -85,6 +86,7 @@ class Hit:
     applicability: Applicability | None = None
     encoding: str | None = None
     message: str | None = None
+    drop_record: bool = False
 
 
 @dataclass(frozen=True)

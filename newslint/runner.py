@@ -208,7 +208,10 @@ class _Worker:
             if self.request.diff:
                 result.diff = _unified_diff(loaded.display, outcome.old_text, outcome.new_text)
             else:
-                atomic_write(loaded.path, outcome.new_bytes)  # type: ignore[arg-type]
+                assert loaded.path is not None
+                if outcome.dropped:
+                    keep_dropped(loaded.path, outcome.dropped)  # before the rewrite: never lost
+                atomic_write(loaded.path, outcome.new_bytes)
             result.changed = True
         return result
 
@@ -421,6 +424,7 @@ class _SourceFix:
     remaining: list[Finding]
     fixed: Counter[str]
     problems: list[InputProblem]
+    dropped: list[str] = field(default_factory=list)  # JSONL lines removed, for the sidecar
 
 
 def _fix_source(
@@ -452,8 +456,15 @@ def _fix_source(
             data = encode_output(outcome.text, "utf-8", source.bom)
         return _SourceFix(doc.text, outcome.text, data, remaining, fixed, problems)
     texts: dict[tuple[int, str], str] = {}
+    drop: set[int] = set()
     for doc in source.documents:
-        outcome = linter.fix(doc, unsafe, corpus_fixes.get((doc.path, doc.record, doc.field_name), ()))
+        preset = corpus_fixes.get((doc.path, doc.record, doc.field_name), ())
+        drops = [f for f in preset if f.fix is not None and f.fix.drop_record]
+        if drops and doc.record is not None:
+            drop.add(doc.record)
+            fixed[drops[0].code] += 1
+            continue
+        outcome = linter.fix(doc, unsafe, preset)
         fixed.update(outcome.fixed)
         remaining.extend(outcome.remaining)
         if not outcome.converged:
@@ -462,10 +473,26 @@ def _fix_source(
             assert doc.record is not None and doc.field_name is not None
             texts[(doc.record, doc.field_name)] = outcome.text
     old = "".join(line.raw for line in source.lines)
-    if not texts:
+    remaining = [f for f in remaining if f.record not in drop]
+    if not texts and not drop:
         return _SourceFix(old, old, None, remaining, fixed, problems)
-    new = render_jsonl(source, texts)
-    return _SourceFix(old, new, encode_output(new, "utf-8", source.bom), remaining, fixed, problems)
+    new, dropped = render_jsonl(source, texts, frozenset(drop))
+    return _SourceFix(old, new, encode_output(new, "utf-8", source.bom), remaining, fixed, problems, dropped)
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where dropped JSONL records go: beside the file, named so directory walks skip it."""
+    return path.with_name(path.name + ".dropped")
+
+
+def keep_dropped(path: Path, lines: list[str]) -> None:
+    """Append dropped records, unchanged, to the sidecar (atomically: old content + new lines)."""
+    sidecar = sidecar_path(path)
+    try:
+        previous = sidecar.read_bytes()
+    except FileNotFoundError:
+        previous = b""
+    atomic_write(sidecar, previous + "".join(lines).encode("utf-8"))
 
 
 def _unified_diff(path: str, old: str, new: str) -> str:

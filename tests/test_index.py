@@ -54,3 +54,31 @@ def test_vanished_files_leave_the_index_and_a_corrupt_index_is_ignored(tmp_path:
     b2 = tmp_path / "b2.txt"
     b2.write_text(ARTICLE, encoding="utf-8")
     assert len(check(capsys, index, b2)) == 1  # the rebuilt index still works
+
+
+def test_fix_drops_duplicate_jsonl_records_into_a_sidecar(tmp_path: Path, capsys) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [
+        {"id": 1, "text": ARTICLE},
+        {"id": 2, "text": OTHER},
+        {"id": 3, "text": "<p>" + ARTICLE + "</p>"},  # the same article with markup
+        {"id": 4, "text": ARTICLE},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in rows]
+    corpus.write_text("".join(lines), encoding="utf-8")
+    files = tmp_path / "posts"
+    files.mkdir()
+    (files / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (files / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    main(["fix", "--no-cache", "--select", "NL501", str(corpus), str(files)])
+    out = capsys.readouterr().out
+    assert "Fixed 2" in out
+    assert corpus.read_text(encoding="utf-8") == lines[0] + lines[1]
+    sidecar = tmp_path / "corpus.jsonl.dropped"
+    assert sidecar.read_text(encoding="utf-8") == lines[2] + lines[3]  # unchanged, recoverable
+    assert (files / "b.txt").read_text(encoding="utf-8") == ARTICLE  # files are reported, never deleted
+    assert "b.txt" in out and "NL501" in out
+    main(["fix", "--no-cache", "--select", "NL501", str(corpus)])
+    capsys.readouterr()
+    assert corpus.read_text(encoding="utf-8") == lines[0] + lines[1]
+    assert sidecar.read_text(encoding="utf-8") == lines[2] + lines[3]

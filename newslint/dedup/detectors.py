@@ -153,7 +153,8 @@ class ExactDuplicateDetector(_DedupBase):
             for member in members:
                 if member != kept:
                     s = plain[member]
-                    out.append((items[member][0], Hit(s.start, s.end, dict(args))))
+                    # A JSONL record can be dropped (the fixer keeps it in a sidecar); files only reported.
+                    out.append((items[member][0], Hit(s.start, s.end, dict(args), drop_record=s.record is not None)))
         out.sort(key=lambda pair: pair[0])
         yield from out
 
