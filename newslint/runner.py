@@ -113,9 +113,10 @@ class _Worker:
     def __init__(self, request: RunRequest) -> None:
         self.request = request
         self.settings = request.settings
-        self._linters: dict[tuple[str, ...], Linter] = {}
+        base = Linter(request.specs, self.settings.severity)
+        self._linters: dict[tuple[str, ...], Linter] = {(): base}
         self.corpus = [
-            d for d in Linter(request.specs, self.settings.severity).corpus_detectors
+            d for d in base.corpus_detectors
             if isinstance(d, CorpusDetector) and not (request.single_document and d.min_documents > 1)
         ]
         self.cache: ResultCache | None = None
@@ -287,9 +288,8 @@ def _job_count(request: RunRequest, tasks: Sequence[Task]) -> int:
     return min(cpus, 2) if (len(tasks) >= 64 or heavy >= 2) and "-" not in tasks else 1
 
 
-def _results(request: RunRequest, tasks: list[Task], jobs: int) -> Iterator[TaskResult]:
+def _results(request: RunRequest, tasks: list[Task], jobs: int, worker: _Worker) -> Iterator[TaskResult]:
     if jobs <= 1:
-        worker = _Worker(request)
         for task in tasks:
             yield worker.run_task(task)
         return
@@ -330,8 +330,7 @@ def _run(request: RunRequest) -> RunOutput:
     jobs = _job_count(request, tasks)
     request.single_document = len(tasks) == 1 and isinstance(tasks[0], Path) and \
         tasks[0].suffix.lower() not in _JSONL_SUFFIXES and request.index is None
-    reducer = _Worker(RunRequest(paths=(), settings=request.settings, specs=request.specs,
-                                 single_document=request.single_document))
+    reducer = _Worker(request)  # runs the tasks too when there is no pool
     progress = Progress(len(tasks)) if request.progress else None
     findings: list[Finding] = []
     problems: list[InputProblem] = []
@@ -343,7 +342,7 @@ def _run(request: RunRequest) -> RunOutput:
     summaries: list[list[tuple[int, Any]]] = [[] for _ in reducer.corpus]
     refs: list[DocRef] = []
     try:
-        for result in _results(request, tasks, jobs):
+        for result in _results(request, tasks, jobs, reducer):
             files += result.counted
             findings.extend(result.findings)
             problems.extend(result.problems)
