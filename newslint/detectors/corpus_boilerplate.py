@@ -8,7 +8,8 @@ candidate lines; the reduce counts documents per (source, line) globally.
 
 Guards against flagging article text: identical bodies count once (a post saved twice is not a
 template); only lines near the start or end of the body are candidates, since templates wrap the
-article; long lines (paragraphs) and lines with almost no text are never candidates.
+article; long lines (paragraphs) and lines with almost no text are never candidates; and documents
+that share most of their lines (re-crawls, near-copies) count as one article.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
@@ -45,6 +47,16 @@ class _Summary(NamedTuple):
     source: str
     body_digest: bytes
     lines: tuple[_Line, ...]
+    sketch: frozenset[int]  # hashes of the body's lines: near-copies of one article count once
+
+
+_SKETCH_LINES = 64
+
+
+def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
 
 
 def normalise(line: str) -> str:
@@ -64,11 +76,14 @@ class CorpusBoilerplateDetector(CorpusDetector):
         "min_text_chars": Param(int, default=4, doc="letters/ideographs a line needs to count"),
         "edge_lines": Param(int, default=12, doc="only the first and last N non-empty body lines are candidates"),
         "source_by": Param(str, default="directory", doc="'directory' (of the file) or 'file'"),
+        "same_article_overlap": Param(float, default=0.6,
+                                      doc="documents sharing this share of their lines are copies of one article"),
     }
 
     def map(self, doc: Document) -> _Summary:
         lines: list[_Line] = []
         bodies = []
+        sketch: set[int] = set()
         for region in self.regions(doc):
             bodies.append(doc.text[region.start:region.end])
             candidates = []
@@ -77,6 +92,9 @@ class CorpusBoilerplateDetector(CorpusDetector):
                 if not raw.strip():
                     continue
                 candidates.append((region.start + match.start(), region.start + match.end(), raw))
+                if len(sketch) < _SKETCH_LINES:
+                    # crc32, not hash(): stable across worker processes and runs (--index)
+                    sketch.add(zlib.crc32(raw.strip().encode("utf-8", "surrogatepass")))
             edge = self.p["edge_lines"]
             if len(candidates) > 2 * edge:
                 candidates = candidates[:edge] + candidates[-edge:]
@@ -91,7 +109,17 @@ class CorpusBoilerplateDetector(CorpusDetector):
                 key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest()
                 lines.append(_Line(key, start, end, text_start, text_start + len(shown), shown))
         digest = hashlib.blake2b("\0".join(bodies).encode("utf-8", "surrogatepass"), digest_size=12).digest()
-        return _Summary(self._source(doc), digest, tuple(lines))
+        return _Summary(self._source(doc), digest, tuple(lines), frozenset(sketch))
+
+    def _distinct(self, holders: list[_Summary]) -> int:
+        """How many different articles hold a line: near-copies (mostly the same lines) count once."""
+        overlap = self.p["same_article_overlap"]
+        kept: list[frozenset[int]] = []
+        for summary in holders:
+            sketch = summary.sketch
+            if not any(_jaccard(sketch, other) >= overlap for other in kept):
+                kept.append(sketch)
+        return len(kept)
 
     def _source(self, doc: Document) -> str:
         if doc.source is not None:
@@ -103,18 +131,24 @@ class CorpusBoilerplateDetector(CorpusDetector):
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
         items: list[tuple[int, _Summary]] = list(summaries)
         bodies: dict[str, set[bytes]] = defaultdict(set)
-        holders: dict[tuple[str, bytes], set[bytes]] = defaultdict(set)
+        holders: dict[tuple[str, bytes], dict[bytes, _Summary]] = defaultdict(dict)
         for _, summary in items:
             bodies[summary.source].add(summary.body_digest)
             for line in summary.lines:
-                holders[(summary.source, line.key)].add(summary.body_digest)
+                holders[(summary.source, line.key)].setdefault(summary.body_digest, summary)
+        counts: dict[tuple[str, bytes], int] = {}
         for index, summary in items:
             total = len(bodies[summary.source])
             needed = max(self.p["min_documents"], self.p["min_fraction"] * total)
             seen: set[bytes] = set()
             for line in summary.lines:
-                count = len(holders[(summary.source, line.key)])
-                if count < needed or line.key in seen:
+                key = (summary.source, line.key)
+                if len(holders[key]) < needed or line.key in seen:
+                    continue
+                count = counts.get(key)
+                if count is None:
+                    count = counts[key] = self._distinct(list(holders[key].values()))
+                if count < needed:
                     continue
                 seen.add(line.key)
                 yield index, Hit(
