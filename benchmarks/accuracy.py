@@ -152,7 +152,8 @@ def examples(ev: Evaluation, code: str, limit: int = 5) -> str:
             kinds = ", ".join(i["kind"] for i in row["injections"]) or row["role"]
             msgs = "; ".join(f"{f.code} {f.message[:70]}" for f in got if f.code == code)[:300]
             where = row["path"] + (f":record {row['record']}" if row["record"] else "")
-            out.append(f"  {label} {where} [{row['format']}/{row['lang']}] injected: {kinds}" + (f" | {msgs}" if msgs else ""))
+            line = f"  {label} {where} [{row['format']}/{row['lang']}] injected: {kinds}"
+            out.append(line + (f" | {msgs}" if msgs else ""))
     return "\n".join(out)
 
 

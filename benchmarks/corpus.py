@@ -95,7 +95,6 @@ def clean_pool(sources: Sequence[Path] | None = None) -> dict[str, list[str]]:
         return _POOL_CACHE[sources]
     from newslint.document import Format, text_document
     from newslint.linter import Linter
-
     from newslint.registry import Scope
 
     linter = Linter([s for s in load_specs() if s.scope is not Scope.CORPUS])
@@ -149,6 +148,7 @@ def _insert(rng: random.Random, body: Body, piece: str, lo: int = 0) -> None:
 
 
 _HAN = re.compile("[\u4e00-\u9fff]")
+_PLAIN_SPAN = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’0-9A-Za-z .,%]+")
 _MARKUP = re.compile(r"<[^<>]*>|&#?\w+;|\x1b\[\d*m")
 
 
@@ -158,7 +158,9 @@ def _splice(rng: random.Random, body: Body, piece: str, zh_only_boundary: bool =
     para = body.paragraphs[i]
     inside = {k for m in _MARKUP.finditer(para) for k in range(m.start() + 1, m.end())}
     cuts = [m.end() for m in re.finditer("[，、；：]" if body.lang == "zh" else " ", para) if m.end() not in inside]
-    at = rng.choice(cuts) if cuts else len(para) // 2
+    if not cuts:  # no punctuation: anywhere between two characters of text, never inside markup
+        cuts = [k for k in range(1, len(para)) if k not in inside] or [len(para)]
+    at = rng.choice(cuts)
     body.paragraphs[i] = para[:at] + piece + para[at:]
 
 
@@ -175,6 +177,8 @@ def _window(rng: random.Random, text: str, transform: Callable[[str], str | None
         for start in starts[:30]:
             if min_han and len(_HAN.findall(text, start, start + size)) < min_han:
                 continue
+            if not _PLAIN_SPAN.fullmatch(text, start, start + size):
+                continue  # another injection (an invisible character, markup) would be swallowed
             new = transform(text[start : start + size])
             if new is not None:
                 return start, start + size, new
@@ -526,7 +530,7 @@ def inj_gbk_file(rng: random.Random, body: Body) -> bool:
     if body.lang != "zh" or body.fmt == "jsonl":
         return False
     body.encoding = "gbk"
-    body.note("gbk-file", ["NL102"], None)
+    body.note("non-utf8-file:gbk", ["NL102"], None)
     return True
 
 
@@ -661,7 +665,7 @@ def generate_docs(
                 text.encode(body.encoding)
             except UnicodeEncodeError:  # another injection put in what GBK cannot hold
                 body.encoding = "utf-8"
-                body.injections = [i for i in body.injections if i["kind"] != "gbk-file"]
+                body.injections = [i for i in body.injections if i["kind"] != "non-utf8-file:gbk"]
         injections = _locate(text, body.injections)
         codes = sorted({c for inj in injections for c in inj["codes"]})
         doc = LabelledDoc(f"d{count:08d}", fmt, lang, text, codes, [], injections, family, role,
@@ -699,6 +703,10 @@ def _truth_row(doc: LabelledDoc, path: str, record: int | None) -> dict:
             "family": doc.family, "role": doc.role, "rate": doc.rate, "encoding": doc.encoding}
 
 
+def _record(doc: LabelledDoc) -> str:
+    return json.dumps({"id": doc.id, "title": doc.title, "text": doc.text}, ensure_ascii=False) + "\n"
+
+
 def write_corpus(docs: Iterator[LabelledDoc] | Sequence[LabelledDoc], out: Path, layout: str = "mixed",
                  chunk: int = 1000) -> Path:
     """Write ``out/docs/`` (mixed: one folder per ``chunk`` documents, JSONL runs grouped into one
@@ -710,7 +718,7 @@ def write_corpus(docs: Iterator[LabelledDoc] | Sequence[LabelledDoc], out: Path,
         if layout == "jsonl":
             with (out / "corpus.jsonl").open("w", encoding="utf-8") as fh:
                 for number, doc in enumerate(docs, 1):
-                    fh.write(json.dumps({"id": doc.id, "title": doc.title, "text": doc.text}, ensure_ascii=False) + "\n")
+                    fh.write(_record(doc))
                     truth.write(json.dumps(_truth_row(doc, "corpus.jsonl", number), ensure_ascii=False) + "\n")
             return out
         handle, handle_path, record, last_id = None, "", 0, -1
@@ -727,7 +735,7 @@ def write_corpus(docs: Iterator[LabelledDoc] | Sequence[LabelledDoc], out: Path,
                     record = 0
                 record += 1
                 last_id = index
-                handle.write(json.dumps({"id": doc.id, "title": doc.title, "text": doc.text}, ensure_ascii=False) + "\n")
+                handle.write(_record(doc))
                 truth.write(json.dumps(_truth_row(doc, handle_path, record), ensure_ascii=False) + "\n")
                 continue
             path = folder / f"{doc.id}{EXT[doc.fmt]}"
