@@ -354,6 +354,22 @@ def _weight(text: str, enough: int) -> int:
 class RepeatedParagraphDetector(Detector):
     """The same paragraph twice in one document: a scraper that took the title or a block twice."""
 
+    def _may_repeat(self, raw: str) -> bool:
+        """Cheap exact pre-test for text without markup, where units are lines: is any line long
+        enough to count there twice? (With markup, paragraphs can repeat inside lines: no shortcut.)"""
+        if "<" in raw:
+            return True
+        shortest = (self.p["min_chars"] + 1) // 2  # CJK letters count double
+        seen: set[str] = set()
+        for line in raw.split("\n"):
+            line = line.strip(_STRIP).casefold()
+            if len(line) < shortest:
+                continue
+            if line in seen:
+                return True
+            seen.add(line)
+        return False
+
     kind: ClassVar[str] = "repeated-paragraph"
     params: ClassVar[dict[str, Param]] = {
         "min_chars": Param(int, default=24, doc="shortest paragraph compared (CJK characters count double)"),
@@ -362,6 +378,8 @@ class RepeatedParagraphDetector(Detector):
     def detect(self, doc: Document) -> Iterator[Hit]:
         seen: dict[str, Unit] = {}
         for region in self.regions(doc):
+            if not self._may_repeat(doc.text[region.start:region.end]):
+                continue
             for unit in units(doc, region):
                 if not unit.text:
                     continue
