@@ -7,6 +7,8 @@ override it. Keys use kebab-case in files (``per-file-ignores``) and are normali
 from __future__ import annotations
 
 import fnmatch
+import functools
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,10 +64,17 @@ class Settings:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """``path`` relative to the config's folder, in POSIX form (string work only: called per file)."""
+    absolute = os.path.abspath(path)
+    base = _absolute_root(str(root))
+    if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
+        return PurePosixPath(*Path(os.path.relpath(absolute, base)).parts).as_posix()
+    return path.as_posix()
+
+
+@functools.lru_cache(maxsize=8)
+def _absolute_root(root: str) -> str:
+    return os.path.abspath(root)
 
 
 def _glob_match(rel: str, pattern: str) -> bool:

@@ -97,6 +97,18 @@ class CheckSpec:
     examples: tuple[Example, ...] = ()
     tags: tuple[str, ...] = field(default=())
 
+    def fingerprint(self) -> str:
+        """A stable text of everything that decides this check's results (for cache and index keys;
+        ``repr`` would print the frozensets in a per-process order)."""
+        import json
+
+        return json.dumps(
+            [self.code, self.name, self.kind, self.severity.value, self.fix.value, self.message, self.scope.value,
+             sorted(r.value for r in self.roles), sorted(f.value for f in self.formats or ()),
+             self.params],
+            sort_keys=True, default=str, ensure_ascii=False,
+        )
+
     def applies_to(self, doc: Document) -> bool:
         return self.formats is None or doc.format in self.formats
 

@@ -220,7 +220,7 @@ class _Worker:
 def fingerprint(request: RunRequest) -> str:
     settings = request.settings
     return config_fingerprint((
-        sorted(repr(s) for s in request.specs),
+        sorted(s.fingerprint() for s in request.specs),
         sorted((k, v.value) for k, v in settings.severity.items()),
         sorted((k, tuple(v)) for k, v in settings.per_file_ignores.items()),
         tuple(settings.text_fields), tuple(settings.extra_fields),
@@ -386,7 +386,7 @@ def _reduce_with_index(
     from newslint.corpus_index import load_index, merge, save_index
 
     codes = [d.check.code for d in reducer.corpus]
-    key = config_fingerprint(("index", sorted(repr(d.check) for d in reducer.corpus)))
+    key = config_fingerprint(("index", sorted(d.check.fingerprint() for d in reducer.corpus)))
     old = load_index(request.index, key)
     merged, first_new = merge(old, refs, dict(zip(codes, summaries, strict=True)), {r.path for r in refs})
     buckets = [merged.summaries.get(code, []) for code in codes]
