@@ -324,7 +324,9 @@ class LeadingBoilerplateDetector(Detector):
                         (Edit(match.start(), match.end(), ""),),
                         Applicability.UNSAFE,
                     )
-            for unit in head:
+            # In a short text the window reaches its end: a source line there is a footer, not a header.
+            limit = len(shown) - 1 if len(shown) > self.p["window"] else len(shown) // 2
+            for unit in head[:limit]:
                 if len(unit.text) > self.p["max_header_chars"]:
                     break
                 kind = self.signatures.classify(unit.text)

@@ -143,6 +143,28 @@ def _changed(config: str, text: str) -> list[tuple[int, str]]:
     return out
 
 
+_mojibake: Detector | None = None
+
+
+def _mojibake_spans(doc: Document) -> list[tuple[int, int]]:
+    """Spans NL101's detector (with its default parameters) calls mojibake."""
+    global _mojibake
+    if _mojibake is None:
+        from newslint.detectors.mojibake import MojibakeDetector
+        from newslint.document import Role
+        from newslint.model import Applicability, Severity
+        from newslint.registry import CheckDoc, CheckSpec
+
+        defaults = {name: param.default for name, param in MojibakeDetector.params.items()}
+        spec = CheckSpec(
+            code="NL101", name="mojibake", kind="mojibake", severity=Severity.ERROR, fix=Applicability.SAFE,
+            message="", summary="", docs=CheckDoc(), params=defaults, pack="",
+            roles=frozenset({Role.BODY, Role.FRONT_MATTER}),
+        )
+        _mojibake = MojibakeDetector(spec)
+    return [(hit.start, hit.end) for hit in _mojibake.detect(doc)]
+
+
 class ScriptMixingDetector(Detector):
     kind: ClassVar[str] = "script-mixing"
     params: ClassVar[dict[str, Param]] = {
@@ -181,8 +203,11 @@ class ScriptMixingDetector(Detector):
                 runs[-1].append((offset, converted))
             else:
                 runs.append([(offset, converted)])
+        garbled = _mojibake_spans(doc) if runs else []
         for run in runs:
             start, end = run[0][0], run[-1][0] + 1
+            if any(s <= start and end <= e for s, e in garbled):
+                continue  # mojibake (鐨, 紝…) is not traditional Chinese: NL101 reports and repairs it
             yield Hit(
                 start,
                 end,
