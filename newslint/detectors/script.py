@@ -143,6 +143,54 @@ def _changed(config: str, text: str) -> list[tuple[int, str]]:
     return out
 
 
+_TRADITIONAL_ONLY: re.Pattern[str] | None = None
+_HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+def _traditional_only() -> re.Pattern[str]:
+    """A character class of the ideographs opencc's t2s changes on their own (4,000-odd).
+
+    Most documents are all simplified: one regex scan then replaces a full opencc conversion. A
+    character that both scripts share is never odd (the issue's rule), so character-level is the
+    right test. The list is computed once per opencc version and kept in the user cache folder.
+    """
+    global _TRADITIONAL_ONLY
+    if _TRADITIONAL_ONLY is None:
+        _TRADITIONAL_ONLY = re.compile("[" + _traditional_chars() + "]")
+    return _TRADITIONAL_ONLY
+
+
+def _traditional_chars() -> str:
+    import os
+    from pathlib import Path
+
+    try:
+        from importlib.metadata import version
+
+        opencc_version = version("opencc")
+    except Exception:
+        opencc_version = "unknown"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    stored = Path(base) / "newslint" / f"opencc-{opencc_version}-t2s-chars.txt"
+    try:
+        chars = stored.read_text(encoding="utf-8")
+        if chars:
+            return chars
+    except OSError:
+        pass
+    candidates = [chr(c) for start, end in _HAN_BLOCKS for c in range(start, end)]
+    converted = _convert("t2s", "\n".join(candidates)).split("\n")  # newlines: no phrase spans two chars
+    if len(converted) != len(candidates):  # pragma: no cover - defensive: fall back to one by one
+        converted = [_convert("t2s", c) for c in candidates]
+    chars = "".join(a for a, b in zip(candidates, converted, strict=True) if a != b)
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(chars, encoding="utf-8")
+    except OSError:
+        pass
+    return chars
+
+
 _mojibake: Detector | None = None
 
 
@@ -178,6 +226,9 @@ class ScriptMixingDetector(Detector):
         pieces = [(r.start, text[r.start:r.end]) for r in regions]
         if not any(_HAN.search(p) for _, p in pieces):
             return
+        traditional_only = _traditional_only()
+        if not any(traditional_only.search(p) for _, p in pieces):
+            return  # no character that exists only in traditional script: nothing odd in simplified text
         han = sum(len(_HAN.findall(p)) for _, p in pieces)
         kana = sum(len(_KANA.findall(p)) for _, p in pieces)
         if kana * 10 > han:
