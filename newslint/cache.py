@@ -83,7 +83,7 @@ def _user_cache_dir() -> Path:
     return Path(base) / "newslint"
 
 
-def _spec_cache_path(paths: list[Path]) -> Path | None:
+def _spec_cache_key(paths: list[Path]) -> str | None:
     stats = []
     for path in paths:
         try:
@@ -91,33 +91,36 @@ def _spec_cache_path(paths: list[Path]) -> Path | None:
         except OSError:
             return None
         stats.append((str(path.resolve()), info.st_size, info.st_mtime_ns))
-    key = config_fingerprint(("packs", stats))
-    return _user_cache_dir() / f"packs-{key}.pickle"
+    return config_fingerprint(("packs", stats))
+
+
+# One file, overwritten when the packs or newslint change: nothing accumulates.
+SPEC_CACHE_NAME = "builtin-packs.pickle"
 
 
 def spec_cache_get(paths: list[Path]) -> Any | None:
     """Validated check specs of an earlier run with the same pack files, or None."""
     if os.environ.get("NEWSLINT_NO_CACHE"):
         return None
-    path = _spec_cache_path(paths)
-    if path is None:
-        return None
+    key = _spec_cache_key(paths)
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
+        with (_user_cache_dir() / SPEC_CACHE_NAME).open("rb") as handle:
+            stored_key, specs = pickle.load(handle)
     except Exception:  # missing, corrupt or from another version: load the packs again
         return None
+    return specs if key is not None and stored_key == key else None
 
 
 def spec_cache_put(paths: list[Path], specs: Any) -> None:
-    path = _spec_cache_path(paths)
-    if path is None or os.environ.get("NEWSLINT_NO_CACHE"):
+    key = _spec_cache_key(paths)
+    if key is None or os.environ.get("NEWSLINT_NO_CACHE"):
         return
+    folder = _user_cache_dir()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(specs, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+            pickle.dump((key, specs), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / SPEC_CACHE_NAME)
     except OSError:
         pass

@@ -102,8 +102,9 @@ def _all_specs(settings, extra_packs: Sequence[Path]) -> list[CheckSpec]:
     from newslint.packs import builtin_pack_paths, expand_pack_paths, load_packs, validate_params
     from newslint.registry import detector_class
 
-    packs = [*builtin_pack_paths(), *settings.packs, *expand_pack_paths(extra_packs, Path.cwd())]
-    specs = load_packs(packs, cached=True)
+    user_packs = [*settings.packs, *expand_pack_paths(extra_packs, Path.cwd())]
+    # The built-in packs alone (the pre-commit case) come from the spec cache; user packs are re-read.
+    specs = load_packs([*builtin_pack_paths(), *user_packs], cached=not user_packs)
     if not settings.params:
         return specs
     by_code = {s.code: s for s in specs}
