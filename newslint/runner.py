@@ -92,6 +92,7 @@ class TaskResult:
     diff: str = ""
     stdout_text: str | None = None
     changed: bool = False
+    cache_key: str | None = None  # set when the result is cacheable (check mode, a file read whole)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class _Worker:
             key = self.cache.key(display, data)
             cached = self.cache.get(key)
             if isinstance(cached, TaskResult):
+                cached.cache_key = key
                 return cached
         try:
             loaded: SourceFile | InputProblem = read_source(task, data, display, self.settings)
@@ -166,6 +168,7 @@ class _Worker:
         result = self._run_loaded(loaded, len(data))
         if key is not None and self.cache is not None and not result.problems:
             self.cache.put(key, result)
+            result.cache_key = key
         return result
 
     def _run_slice(self, task: _Slice) -> TaskResult:
@@ -341,8 +344,10 @@ def _run(request: RunRequest) -> RunOutput:
     files = 0
     summaries: list[list[tuple[int, Any]]] = [[] for _ in reducer.corpus]
     refs: list[DocRef] = []
+    run_keys: list[str | None] = []
     try:
         for result in _results(request, tasks, jobs, reducer):
+            run_keys.append(result.cache_key)
             files += result.counted
             findings.extend(result.findings)
             problems.extend(result.problems)
@@ -363,7 +368,7 @@ def _run(request: RunRequest) -> RunOutput:
     finally:
         if progress is not None:
             progress.close()
-    findings.extend(_reduce_with_index(request, reducer, summaries, refs))
+    findings.extend(_cached_reduce(request, reducer, summaries, refs, run_keys))
     result = RunResult(
         findings=sorted(findings, key=Finding.sort_key),
         checks={s.code: s for s in request.specs},
@@ -375,6 +380,26 @@ def _run(request: RunRequest) -> RunOutput:
         unsafe_fixes_enabled=request.unsafe_fixes,
     )
     return RunOutput(result, "".join(diffs), stdout_text, changed)
+
+
+def _cached_reduce(
+    request: RunRequest,
+    reducer: _Worker,
+    summaries: list[list[tuple[int, Any]]],
+    refs: list[DocRef],
+    run_keys: list[str | None],
+) -> list[Finding]:
+    """The corpus reduce, reused when every input is unchanged since a cached run over the same set."""
+    cache = reducer.cache
+    if cache is None or not reducer.corpus or request.index is not None or None in run_keys:
+        return _reduce_with_index(request, reducer, summaries, refs)
+    key = "reduce-" + config_fingerprint(("reduce", run_keys))[:40]
+    cached = cache.get(key)
+    if isinstance(cached, list):
+        return cached
+    findings = _reduce_with_index(request, reducer, summaries, refs)
+    cache.put(key, findings)
+    return findings
 
 
 def _reduce_with_index(

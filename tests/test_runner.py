@@ -55,3 +55,20 @@ def test_second_run_uses_the_cache_and_a_corrupt_cache_is_ignored(tmp_path: Path
     assert findings(capsys, "--cache-dir", str(cache), str(post)) == first
     post.write_text("北京\n", encoding="utf-8")  # new content, new key
     assert findings(capsys, "--cache-dir", str(cache), str(post))[1] == []
+
+
+def test_unchanged_run_reuses_the_corpus_reduce(tmp_path: Path, capsys) -> None:
+    cache = tmp_path / "cache"
+    article = "　　国家统计局今日发布数据，一季度国内生产总值同比增长百分之五点三，就业形势总体稳定。\n"
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(article, encoding="utf-8")
+    args = ["check", "--format", "json", "--select", "NL501", "--cache-dir", str(cache), str(tmp_path)]
+    main(args)
+    first = capsys.readouterr().out
+    assert len(json.loads(first)) == 1
+    assert list(cache.rglob("reduce-*"))
+    main(args)
+    assert capsys.readouterr().out == first
+    (tmp_path / "b.md").write_text(article.replace("五点三", "四点八"), encoding="utf-8")
+    main(args)
+    assert json.loads(capsys.readouterr().out) == []  # a changed file: the reduce runs again
