@@ -39,5 +39,4 @@ class RunResult:
 class ReportOptions:
     statistics: bool = False
     quiet: bool = False
-    show_source: bool = False
     version: str = ""

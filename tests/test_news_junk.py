@@ -19,7 +19,6 @@ from newslint.packs import load_packs  # noqa: E402
 from newslint.selftest import run_examples  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 PACKS = [REPO / "checks" / name for name in ("tickers.yml", "news-junk.yml", "script.yml")]
 CODES = {"NL301", "NL302", "NL401", "NL402", "NL404", "NL105", "NL106"}
 DELETING = {"NL302", "NL401", "NL402", "NL404"}
@@ -34,13 +33,6 @@ def specs():
 @pytest.fixture(scope="module")
 def linter(specs):
     return Linter(specs)
-
-
-def corpus() -> Path:
-    path = SHARED / "corpus"
-    if not path.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    return path
 
 
 def load(path: Path) -> Document:
@@ -252,8 +244,8 @@ def _ticker_files(root: Path) -> list[Path]:
     return files
 
 
-def test_corpus_every_ticker_widget_found():
-    root = corpus()
+def test_corpus_every_ticker_widget_found(shared_corpus):
+    root = shared_corpus
     linter = Linter([s for s in load_packs(PACKS) if s.code == "NL301"])
     total = 0
     for path in _ticker_files(root):
@@ -265,8 +257,8 @@ def test_corpus_every_ticker_widget_found():
     assert total >= 30
 
 
-def test_corpus_finews_footers_found(linter):
-    root = corpus()
+def test_corpus_finews_footers_found(linter, shared_corpus):
+    root = shared_corpus
     posts = sorted((root / "eastmoney-jekyll-finews").rglob("*.md"))
     assert len(posts) >= 9
     for path in posts:
@@ -278,8 +270,8 @@ def test_corpus_finews_footers_found(linter):
             assert any(s <= offset < e for s, e in spans), f"{path.name}: footer line at {offset} missed"
 
 
-def test_corpus_fix_keeps_articles():
-    root = corpus()
+def test_corpus_fix_keeps_articles(shared_corpus):
+    root = shared_corpus
     linter = Linter(load_packs(PACKS))
     files = sorted((root / "sina-finance-hexo-rsshub-page").glob("*.md"))
     files += sorted((root / "eastmoney-jekyll-finews").rglob("*.md"))
@@ -288,8 +280,8 @@ def test_corpus_fix_keeps_articles():
         assert "stock_" not in fixed and "返回首页" not in fixed and "news_keyword_pub" not in fixed
 
 
-def test_corpus_clean_english_is_silent(linter):
-    root = corpus()
+def test_corpus_clean_english_is_silent(linter, shared_corpus):
+    root = shared_corpus
     found = []
     for path in sorted((root / "newspaper3k-test-fixtures" / "text").glob("*.txt")):
         doc = load(path)
@@ -298,8 +290,8 @@ def test_corpus_clean_english_is_silent(linter):
     assert found == [("pe.com1.txt", "NL302", "Share Pin It More Galleries ADVERTISEMENT")]
 
 
-def test_corpus_sogou_findings_are_all_junk(linter):
-    root = corpus()
+def test_corpus_sogou_findings_are_all_junk(linter, shared_corpus):
+    root = shared_corpus
     footer = re.compile(r"(?:更多详情免费咨询|想知道下一个热点吗|上海益邦投资咨询有限公司|作者声明|本文版权为“证券通”)")
     counts: dict[str, int] = {}
     for path in sorted((root / "sogouc-reduced-gbk-finance" / "C000008").glob("*.txt")):

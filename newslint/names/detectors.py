@@ -52,12 +52,8 @@ class _NamesCorpus(CorpusDetector):
         return items, result
 
 
-class TranslationPairDetector(_NamesCorpus):
-    """NL503: an English document translates a Chinese document of the same run."""
-
-    kind: ClassVar[str] = "translation-pair"
-
-    def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+    def _aligned_pairs(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[Any, Any, Any, list]]:
+        """Each confirmed pair with its English and Chinese summaries and their name alignment."""
         items, (pairs, _corpus) = self._pairs(summaries)
         if not pairs:
             return
@@ -66,7 +62,17 @@ class TranslationPairDetector(_NamesCorpus):
         by_index = dict(items)
         for pair in pairs:
             en, zh = by_index[pair.en], by_index[pair.zh]
-            absent = [a for a in align(en, zh) if a.status == "absent"]
+            yield pair, en, zh, align(en, zh)
+
+
+class TranslationPairDetector(_NamesCorpus):
+    """NL503: an English document translates a Chinese document of the same run."""
+
+    kind: ClassVar[str] = "translation-pair"
+
+    def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
+        for pair, en, zh, alignments in self._aligned_pairs(summaries):
+            absent = [a for a in alignments if a.status == "absent"]
             how = "front-matter link" if pair.explicit else (
                 f"score {pair.score:.2f}, runner-up {pair.runner_up:.2f}; "
                 + ", ".join(f"{k} {v:.2f}" for k, v in pair.features))
@@ -84,15 +90,8 @@ class NameMistranslationDetector(_NamesCorpus):
     kind: ClassVar[str] = "name-mistranslation"
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
-        items, (pairs, _corpus) = self._pairs(summaries)
-        if not pairs:
-            return
-        from newslint.names.pairing import align
-
-        by_index = dict(items)
-        for pair in pairs:
-            en, zh = by_index[pair.en], by_index[pair.zh]
-            for a in align(en, zh):
+        for pair, en, zh, alignments in self._aligned_pairs(summaries):
+            for a in alignments:
                 if a.status != "wrong":
                     continue
                 for j in a.spans:
