@@ -139,7 +139,7 @@ def _selected(args: argparse.Namespace, settings, specs: list[CheckSpec]) -> lis
 
 def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
     from newslint.report import ReportOptions
-    from newslint.reporters import render
+    from newslint.reporters import write as write_report
     from newslint.runner import RunRequest, run, write_stdout
 
     settings = _settings(args)
@@ -170,15 +170,16 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
     if output.diff:
         write_stdout(output.diff)
         report_stream = sys.stderr
-    report = render(args.format, result, options)
     if args.format != "text":
         for problem in result.problems:
             where = f"{problem.path}:record {problem.record}" if problem.record else problem.path
             print(f"{where}: {'warning' if problem.skipped else 'error'}: {problem.message}", file=sys.stderr)
     if args.output_file is not None:
-        args.output_file.write_text(report, encoding="utf-8")
-    elif report:
-        report_stream.write(report if report.endswith("\n") else report + "\n")
+        with args.output_file.open("w", encoding="utf-8") as handle:
+            write_report(args.format, result, options, handle)
+    else:
+        write_report(args.format, result, options, report_stream)
+        report_stream.flush()
     if any(not p.skipped for p in result.problems):
         return EXIT_ERROR
     if args.exit_zero:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from newslint.model import Finding, Severity
 from newslint.registry import CheckSpec
+from newslint.spool import FindingLog, finding_stats
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class InputProblem:
 
 @dataclass
 class RunResult:
-    findings: list[Finding]
+    findings: list[Finding] | FindingLog  # a log for runs (spooled to disk), a list when built by hand
     checks: Mapping[str, CheckSpec]
     problems: list[InputProblem] = field(default_factory=list)
     files_checked: int = 0
@@ -32,7 +33,8 @@ class RunResult:
     unsafe_fixes_enabled: bool = False
 
     def count_at_or_above(self, threshold: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity.rank >= threshold.rank)
+        counts = finding_stats(self.findings).by_severity()
+        return sum(n for severity, n in counts.items() if severity.rank >= threshold.rank)
 
 
 @dataclass(frozen=True)

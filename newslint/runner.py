@@ -16,7 +16,7 @@ import difflib
 import os
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from newslint.model import Finding, Position
 from newslint.registry import CheckSpec, CorpusDetector
 from newslint.report import InputProblem, RunResult
 from newslint.selection import matches, select_checks
+from newslint.spool import FindingLog, RefTable, Spool, SummaryRun, dumps, seal_findings
 
 JSONL_CHUNK_BYTES = 4 * 1024 * 1024
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -79,7 +80,10 @@ class DocRef:
 
 @dataclass
 class TaskResult:
-    """Everything one task produced; picklable, so it can come back from a worker or the cache."""
+    """Everything one task produced; picklable, so it can come back from a worker or the cache.
+
+    A task fills ``findings``, ``refs`` and ``summaries``, then :meth:`seal` pickles them (in the
+    worker, in parallel), so the main process only appends bytes to its spool."""
 
     display: str
     counted: bool = True  # counts as a checked file (the first slice of a JSONL file does)
@@ -93,6 +97,20 @@ class TaskResult:
     stdout_text: str | None = None
     changed: bool = False
     cache_key: str | None = None  # set when the result is cacheable (check mode, a file read whole)
+    docs: int = 0
+    sealed_findings: tuple | None = None  # seal_findings(): (data, count, first, last, stats)
+    sealed_refs: bytes = b""
+    sealed_summaries: list[tuple[bytes, int]] = field(default_factory=list)
+
+    def seal(self) -> TaskResult:
+        if self.sealed_findings is None:
+            self.sealed_findings = seal_findings(self.findings)
+            self.findings = []
+            self.docs = len(self.refs)
+            self.sealed_refs = dumps(self.refs) if self.refs else b""
+            self.sealed_summaries = [(dumps(bucket), len(bucket)) for bucket in self.summaries]
+            self.refs, self.summaries = [], []
+        return self
 
 
 @dataclass(frozen=True)
@@ -138,6 +156,9 @@ class _Worker:
     # -- one task ---------------------------------------------------------------------------------
 
     def run_task(self, task: Task) -> TaskResult:
+        return self._run_task(task).seal()
+
+    def _run_task(self, task: Task) -> TaskResult:
         if isinstance(task, _Slice):
             return self._run_slice(task)
         if task == "-":
@@ -165,7 +186,7 @@ class _Worker:
             loaded: SourceFile | InputProblem = read_source(task, data, display, self.settings)
         except BinaryInputError as exc:
             loaded = InputProblem(display, f"skipped: {exc}", skipped=True)
-        result = self._run_loaded(loaded, len(data))
+        result = self._run_loaded(loaded, len(data)).seal()
         if key is not None and self.cache is not None and not result.problems:
             self.cache.put(key, result)
             result.cache_key = key
@@ -320,7 +341,7 @@ def run(request: RunRequest) -> RunOutput:
                 reported.append(finding)
         document_specs = [s for s in request.specs if s.scope.value != "corpus"]
         output = run(dataclasses.replace(request, specs=document_specs, corpus_fixes=groups))
-        output.result.findings = sorted([*output.result.findings, *reported], key=Finding.sort_key)
+        output.result.findings = FindingLog.of(sorted([*output.result.findings, *reported], key=Finding.sort_key))
         output.result.checks = {s.code: s for s in request.specs}
         return output
     return _run(request)
@@ -335,21 +356,23 @@ def _run(request: RunRequest) -> RunOutput:
         tasks[0].suffix.lower() not in _JSONL_SUFFIXES and request.index is None
     reducer = _Worker(request)  # runs the tasks too when there is no pool
     progress = Progress(len(tasks)) if request.progress else None
-    findings: list[Finding] = []
+    spool = Spool()
+    findings = FindingLog(spool)
     problems: list[InputProblem] = []
     fixed: Counter[str] = Counter()
     diffs: list[str] = []
     changed: list[str] = []
     stdout_text: str | None = None
     files = 0
-    summaries: list[list[tuple[int, Any]]] = [[] for _ in reducer.corpus]
-    refs: list[DocRef] = []
+    summaries = [SummaryRun(spool) for _ in reducer.corpus]
+    refs = RefTable(spool)
     run_keys: list[str | None] = []
     try:
         for result in _results(request, tasks, jobs, reducer):
             run_keys.append(result.cache_key)
             files += result.counted
-            findings.extend(result.findings)
+            assert result.sealed_findings is not None
+            findings.add_sealed(*result.sealed_findings)
             problems.extend(result.problems)
             fixed.update(result.fixed)
             if result.diff:
@@ -358,19 +381,18 @@ def _run(request: RunRequest) -> RunOutput:
                 changed.append(result.display)
             if result.stdout_text is not None:
                 stdout_text = result.stdout_text
-            if result.summaries:
-                base = len(refs)
-                refs.extend(result.refs)
-                for bucket, part in zip(summaries, result.summaries, strict=True):
-                    bucket.extend((base + index, summary) for index, summary in part)
+            if result.sealed_summaries:
+                base = refs.add(result.sealed_refs, result.docs)
+                for run_, (data, count) in zip(summaries, result.sealed_summaries, strict=True):
+                    run_.add(base, data, count)
             if progress is not None:
-                progress.update(len(result.refs) or 1, result.size)
+                progress.update(result.docs or 1, result.size)
     finally:
         if progress is not None:
             progress.close()
-    findings.extend(_cached_reduce(request, reducer, summaries, refs, run_keys))
+    _cached_reduce(request, reducer, summaries, refs, run_keys, findings)
     result = RunResult(
-        findings=sorted(findings, key=Finding.sort_key),
+        findings=findings,
         checks={s.code: s for s in request.specs},
         problems=problems,
         files_checked=files,
@@ -382,60 +404,95 @@ def _run(request: RunRequest) -> RunOutput:
     return RunOutput(result, "".join(diffs), stdout_text, changed)
 
 
+_REDUCE_CACHE_MAX = 50_000  # findings; a larger reduce result is recomputed rather than cached
+
+
 def _cached_reduce(
     request: RunRequest,
     reducer: _Worker,
-    summaries: list[list[tuple[int, Any]]],
-    refs: list[DocRef],
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
     run_keys: list[str | None],
-) -> list[Finding]:
+    log: FindingLog,
+) -> None:
     """The corpus reduce, reused when every input is unchanged since a cached run over the same set."""
     cache = reducer.cache
     if cache is None or not reducer.corpus or request.index is not None or None in run_keys:
-        return _reduce_with_index(request, reducer, summaries, refs)
+        _reduce_with_index(request, reducer, summaries, refs, log)
+        return
     key = "reduce-" + config_fingerprint(("reduce", run_keys))[:40]
     cached = cache.get(key)
     if isinstance(cached, list):
-        return cached
-    findings = _reduce_with_index(request, reducer, summaries, refs)
-    cache.put(key, findings)
-    return findings
+        log.add_findings(cached)
+        return
+    collected: list[Finding] = []
+    _reduce_with_index(request, reducer, summaries, refs, collected)
+    if len(collected) <= _REDUCE_CACHE_MAX:
+        cache.put(key, collected)
+    log.add_findings(collected)
 
 
 def _reduce_with_index(
-    request: RunRequest, reducer: _Worker, summaries: list[list[tuple[int, Any]]], refs: list[DocRef]
-) -> list[Finding]:
+    request: RunRequest,
+    reducer: _Worker,
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    out: FindingLog | list[Finding],
+) -> None:
     """Reduce this run's summaries, together with a saved index's when ``--index`` is given."""
     if request.index is None or not reducer.corpus:
-        return _reduce(reducer, summaries, refs)
+        _reduce(reducer, summaries, refs, out)
+        return
     from newslint.corpus_index import load_index, merge, save_index
 
     codes = [d.check.code for d in reducer.corpus]
     key = config_fingerprint(("index", sorted(d.check.fingerprint() for d in reducer.corpus)))
     old = load_index(request.index, key)
-    merged, first_new = merge(old, refs, dict(zip(codes, summaries, strict=True)), {r.path for r in refs})
+    ref_list = list(refs)
+    current = [list(bucket) for bucket in summaries]
+    merged, first_new = merge(old, ref_list, dict(zip(codes, current, strict=True)), {r.path for r in ref_list})
     buckets = [merged.summaries.get(code, []) for code in codes]
-    findings = _reduce(reducer, buckets, merged.refs, report_from=first_new)
+    _reduce(reducer, buckets, merged.refs, out, report_from=first_new)
     if not request.diff:
         save_index(request.index, merged)
-    return findings
+
+
+_BATCH = 20_000  # corpus findings located, sorted and spooled together
 
 
 def _reduce(
-    reducer: _Worker, summaries: list[list[tuple[int, Any]]], refs: list[DocRef], report_from: int = 0
-) -> list[Finding]:
-    out: list[Finding] = []
+    reducer: _Worker,
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    out: FindingLog | list[Finding],
+    report_from: int = 0,
+) -> None:
     linter = reducer.linter_for("")
+    ignored: dict[str, list[str]] = {}
+    batch: list[Finding] = []
     for bucket, detector in zip(summaries, reducer.corpus, strict=True):
         spec = detector.check
         for index, hit in detector.reduce(bucket):
             if index < report_from:
                 continue  # a document of an earlier run, known only from the index
             ref = refs[index]
-            if any(matches(sel, spec) for sel in reducer.settings.ignored_for(ref.path)):
+            skip = ignored.get(ref.path)
+            if skip is None:
+                skip = ignored[ref.path] = reducer.settings.ignored_for(ref.path)
+            if skip and any(matches(sel, spec) for sel in skip):
                 continue
-            out.append(linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position))
-    return out
+            batch.append(linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position))
+            if len(batch) >= _BATCH:
+                _flush(batch, out)
+        _flush(batch, out)  # one detector's batches stay in document order
+
+
+def _flush(batch: list[Finding], out: FindingLog | list[Finding]) -> None:
+    if isinstance(out, FindingLog):
+        out.add_findings(batch)
+    else:
+        out.extend(batch)
+    batch.clear()
 
 
 # -- fixing one source -------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Output formats for a run's result: ``text``, ``json``, ``jsonl``, ``sarif`` and ``github``.
 
 Each format lives in its own module, imported only when asked for, so ``newslint check`` in a
-pre-commit hook never pays for building SARIF. Every ``render`` returns the whole report as one
-string that ends in a newline (or is empty, e.g. ``text --quiet`` with nothing found); the caller
-writes it where it wants.
+pre-commit hook never pays for building SARIF. :func:`write` streams a report to a file object:
+the line formats (``text``, ``json``, ``jsonl``) write finding by finding as they are read back
+from the run's spool, so a report on millions of findings never sits in memory whole; ``sarif``
+(one JSON document) and ``github`` (most severe first) are built whole. :func:`render` returns the
+report as one string that ends in a newline (or is empty, e.g. ``text --quiet`` with nothing found).
 
 The helpers here are the rules every format shares, so they cannot drift apart: which fixes a user
 can apply *now* (ruff's ``[*]``), how severities are counted and worded, and where an edit of a fix
@@ -13,11 +15,13 @@ sits in line:column terms when that can be known without the document.
 from __future__ import annotations
 
 import importlib
-from collections import Counter
+import io
 from collections.abc import Iterable
+from typing import TextIO
 
 from newslint.model import Applicability, Finding, Position, Severity
 from newslint.report import InputProblem, ReportOptions, RunResult
+from newslint.spool import FindingLog, finding_stats
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github")
 
@@ -27,14 +31,24 @@ _MODULES = {"text": "text", "json": "jsonfmt", "jsonl": "jsonfmt", "sarif": "sar
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-def render(fmt: str, result: RunResult, options: ReportOptions) -> str:
-    """Render ``result`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def write(fmt: str, result: RunResult, options: ReportOptions, out: TextIO) -> None:
+    """Write ``result`` in format ``fmt`` (one of :data:`FORMATS`) to ``out``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r} (known: {', '.join(FORMATS)})")
     module = importlib.import_module(f"newslint.reporters.{_MODULES[fmt]}")
     if fmt == "jsonl":
-        return module.render_lines(result, options)
-    return module.render(result, options)
+        module.write_lines(result, options, out)
+    elif hasattr(module, "write"):
+        module.write(result, options, out)
+    else:
+        out.write(module.render(result, options))
+
+
+def render(fmt: str, result: RunResult, options: ReportOptions) -> str:
+    """The report of ``result`` in format ``fmt``, as one string."""
+    buffer = io.StringIO()
+    write(fmt, result, options, buffer)
+    return buffer.getvalue()
 
 
 def fix_available(finding: Finding, unsafe_enabled: bool) -> bool:
@@ -57,8 +71,11 @@ def hidden_unsafe(finding: Finding, unsafe_enabled: bool) -> bool:
     return not unsafe_enabled and fix is not None and fix.applicability is Applicability.UNSAFE
 
 
-def ordered(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings in file order (path, record, field, offset, code): stable across runs."""
+def ordered(findings: Iterable[Finding]) -> Iterable[Finding]:
+    """Findings in file order (path, record, field, offset, code): stable across runs. A run's log
+    is read back in that order already (and is not loaded whole to sort it)."""
+    if isinstance(findings, FindingLog):
+        return findings
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -73,7 +90,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 def severity_breakdown(findings: Iterable[Finding]) -> str:
     """``3 errors, 8 warnings, 1 info`` (zero counts left out), most severe first."""
-    counts = Counter(f.severity for f in findings)
+    counts = finding_stats(findings).by_severity()
     words = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
              Severity.INFO: ("info", "info")}
     parts = [plural(counts[s], *words[s]) for s in SEVERITY_ORDER if counts[s]]
@@ -81,7 +98,7 @@ def severity_breakdown(findings: Iterable[Finding]) -> str:
 
 
 def files_with(findings: Iterable[Finding]) -> int:
-    return len({f.path for f in findings})
+    return len(finding_stats(findings).paths)
 
 
 def problem_where(problem: InputProblem) -> str:

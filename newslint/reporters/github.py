@@ -18,7 +18,8 @@ from collections import Counter
 
 from newslint.model import Finding, Severity
 from newslint.report import InputProblem, ReportOptions, RunResult
-from newslint.reporters import by_severity, files_with, plural, problem_level, severity_breakdown
+from newslint.reporters import SEVERITY_ORDER, files_with, ordered, plural, problem_level, severity_breakdown
+from newslint.spool import finding_stats
 
 PER_LEVEL_CAP = 10
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -45,11 +46,18 @@ def render(result: RunResult, options: ReportOptions) -> str:
         if shown[level] < PER_LEVEL_CAP:
             shown[level] += 1
             lines.append(_problem_annotation(problem, level))
-    for finding in by_severity(result.findings):
-        level = LEVELS[finding.severity]
-        if shown[level] < PER_LEVEL_CAP:
-            shown[level] += 1
-            lines.append(annotation(finding))
+    # most severe first, file order within a level: the first few of each level, in one pass
+    first: dict[Severity, list[Finding]] = {severity: [] for severity in SEVERITY_ORDER}
+    for finding in ordered(result.findings):
+        kept = first[finding.severity]
+        if len(kept) < PER_LEVEL_CAP:
+            kept.append(finding)
+    for severity in SEVERITY_ORDER:
+        for finding in first[severity]:
+            level = LEVELS[severity]
+            if shown[level] < PER_LEVEL_CAP:
+                shown[level] += 1
+                lines.append(annotation(finding))
     if not options.quiet:
         lines.append(_summary(result, shown))
     return "".join(line + "\n" for line in lines)
@@ -81,11 +89,12 @@ def _problem_annotation(problem: InputProblem, level: str) -> str:
 
 def _summary(result: RunResult, shown: Counter[str]) -> str:
     findings = result.findings
+    count = finding_stats(findings).total
     errors = [p for p in result.problems if not p.skipped]
     parts: list[str] = []
-    if findings:
+    if count:
         parts.append(
-            f"{plural(len(findings), 'finding')} ({severity_breakdown(findings)})"
+            f"{plural(count, 'finding')} ({severity_breakdown(findings)})"
             f" in {plural(files_with(findings), 'file')}"
         )
     if errors:
@@ -93,7 +102,7 @@ def _summary(result: RunResult, shown: Counter[str]) -> str:
     if not parts:
         return "newslint: all checks passed."
     text = "newslint: " + "; ".join(parts) + "."
-    total = len(findings) + len(result.problems)
+    total = count + len(result.problems)
     annotated = sum(shown.values())
     if annotated < total:
         text += (

@@ -18,32 +18,38 @@ list of ``{code, name, count, fixable}`` instead.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
-from newslint.model import Finding, Position
+from newslint.model import Applicability, Finding, Position
 from newslint.report import ReportOptions, RunResult
-from newslint.reporters import edit_position, fix_available, ordered
+from newslint.reporters import edit_position, ordered
+from newslint.spool import finding_stats
 
 
-def render(result: RunResult, options: ReportOptions) -> str:
-    """A JSON array, one object per line: readable, and each object goes through the C encoder
-    (``indent`` would switch every finding to the pure-Python one, the slowest part of a warm run)."""
-    objects = _objects(result, options)
-    if not objects:
-        return "[]\n"
-    return "[\n" + ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects) + "\n]\n"
+def write(result: RunResult, options: ReportOptions, out: TextIO) -> None:
+    """A JSON array, one object per line: readable, streamable, and each object goes through the C
+    encoder (``indent`` would switch every finding to the pure-Python one)."""
+    first = True
+    for obj in _objects(result, options):
+        out.write("[\n" if first else ",\n")
+        out.write(json.dumps(obj, ensure_ascii=False))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
-def render_lines(result: RunResult, options: ReportOptions) -> str:
-    return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in _objects(result, options))
+def write_lines(result: RunResult, options: ReportOptions, out: TextIO) -> None:
+    for obj in _objects(result, options):
+        out.write(json.dumps(obj, ensure_ascii=False))
+        out.write("\n")
 
 
-def _objects(result: RunResult, options: ReportOptions) -> list[dict[str, Any]]:
-    findings = ordered(result.findings)
+def _objects(result: RunResult, options: ReportOptions) -> Iterator[dict[str, Any]]:
     if options.statistics:
-        return statistics(findings, result.unsafe_fixes_enabled)
-    return [finding_object(f) for f in findings]
+        yield from statistics(result.findings, result.unsafe_fixes_enabled)
+        return
+    for finding in ordered(result.findings):
+        yield finding_object(finding)
 
 
 def _position(pos: Position | None) -> dict[str, int] | None:
@@ -85,11 +91,13 @@ def finding_object(finding: Finding) -> dict[str, Any]:
     }
 
 
-def statistics(findings: list[Finding], unsafe_enabled: bool) -> list[dict[str, Any]]:
+def statistics(findings: Iterable[Finding], unsafe_enabled: bool) -> list[dict[str, Any]]:
     """ruff's JSON statistics: one entry per code, most frequent first."""
-    counts: Counter[str] = Counter(f.code for f in findings)
-    names = {f.code: f.name for f in findings}
-    fixable = Counter(f.code for f in findings if fix_available(f, unsafe_enabled))
+    stats = finding_stats(findings)
+    counts = stats.by_code()
+    names = stats.names()
+    fixable = {code: stats.with_fix(Applicability.SAFE, code)
+               + (stats.with_fix(Applicability.UNSAFE, code) if unsafe_enabled else 0) for code in counts}
     return [
         {"code": code, "name": names[code], "count": count, "fixable": fixable[code] > 0,
          "fixable_count": fixable[code]}

@@ -13,36 +13,37 @@ are counted apart. ``--statistics`` replaces the per-finding lines with a count-
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Iterable
+from typing import TextIO
 
-from newslint.model import Finding
+from newslint.model import Applicability, Finding
 from newslint.report import ReportOptions, RunResult
 from newslint.reporters import (
     files_with,
     fix_available,
-    hidden_unsafe,
     ordered,
     plural,
     problem_level,
     problem_where,
     severity_breakdown,
 )
+from newslint.spool import finding_stats
 
 
-def render(result: RunResult, options: ReportOptions) -> str:
+def write(result: RunResult, options: ReportOptions, out: TextIO) -> None:
     unsafe = result.unsafe_fixes_enabled
-    findings = ordered(result.findings)
-    lines: list[str] = []
+    findings = result.findings
     if options.statistics:
-        lines.extend(statistics_table(findings, unsafe))
+        lines: Iterable[str] = statistics_table(findings, unsafe)
     else:
-        lines.extend(finding_line(f, unsafe) for f in findings)
-    lines.extend(
-        f"{problem_where(p)}: {problem_level(p)}: {one_line(p.message)}" for p in result.problems
-    )
+        lines = (finding_line(f, unsafe) for f in ordered(findings))
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+    for p in result.problems:
+        out.write(f"{problem_where(p)}: {problem_level(p)}: {one_line(p.message)}\n")
     if not options.quiet:
-        lines.extend(summary(result, findings))
-    return "".join(line + "\n" for line in lines)
+        out.write("".join(line + "\n" for line in summary(result, findings)))
 
 
 def finding_line(finding: Finding, unsafe_enabled: bool) -> str:
@@ -74,11 +75,13 @@ def _escape(match: re.Match[str]) -> str:
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
-def statistics_table(findings: list[Finding], unsafe_enabled: bool) -> list[str]:
+def statistics_table(findings: Iterable[Finding], unsafe_enabled: bool) -> list[str]:
     """ruff's ``--statistics``: count, code, name and ``[*]`` if any of them can be fixed now."""
-    counts: Counter[str] = Counter(f.code for f in findings)
-    names = {f.code: f.name for f in findings}
-    fixable = {f.code for f in findings if fix_available(f, unsafe_enabled)}
+    stats = finding_stats(findings)
+    counts = stats.by_code()
+    names = stats.names()
+    fixable = {code for code in counts if stats.with_fix(Applicability.SAFE, code)
+               or (unsafe_enabled and stats.with_fix(Applicability.UNSAFE, code))}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if not rows:
         return []
@@ -93,7 +96,7 @@ def statistics_table(findings: list[Finding], unsafe_enabled: bool) -> list[str]
     return out
 
 
-def summary(result: RunResult, findings: list[Finding]) -> list[str]:
+def summary(result: RunResult, findings: Iterable[Finding]) -> list[str]:
     lines: list[str] = []
     if result.fix_mode:
         total = sum(result.fixed.values())
@@ -106,10 +109,11 @@ def summary(result: RunResult, findings: list[Finding]) -> list[str]:
             lines.append(
                 f"Fixed {plural(total, 'finding')} in {plural(result.files_changed, 'file')} ({per_code})."
             )
-        elif findings:
+        elif finding_stats(findings).total:
             lines.append("No fixes applied.")
-    if findings:
-        what = plural(len(findings), "remaining finding" if result.fix_mode else "finding")
+    total_found = finding_stats(findings).total
+    if total_found:
+        what = plural(total_found, "remaining finding" if result.fix_mode else "finding")
         lines.append(
             f"Found {what} ({severity_breakdown(findings)}) in {plural(files_with(findings), 'file')}."
         )
@@ -123,19 +127,19 @@ def summary(result: RunResult, findings: list[Finding]) -> list[str]:
         )
     if skipped:
         lines.append(f"Skipped {plural(len({p.path for p in skipped}), 'non-text file')}.")
-    if not findings and not errors:
+    if not total_found and not errors:
         fixed_some = result.fix_mode and sum(result.fixed.values()) > 0
         lines.append("No findings remain." if fixed_some else "All checks passed!")
     return lines
 
 
-def _fix_hints(result: RunResult, findings: list[Finding]) -> list[str]:
+def _fix_hints(result: RunResult, findings: Iterable[Finding]) -> list[str]:
     unsafe = result.unsafe_fixes_enabled
-    now = sum(1 for f in findings if fix_available(f, unsafe))
-    hidden = sum(1 for f in findings if hidden_unsafe(f, unsafe))
-    command = "newslint fix --unsafe-fixes" if unsafe and any(
-        fix_available(f, unsafe) and not fix_available(f, False) for f in findings
-    ) else "newslint fix"
+    stats = finding_stats(findings)
+    safe_count, unsafe_count = stats.with_fix(Applicability.SAFE), stats.with_fix(Applicability.UNSAFE)
+    now = safe_count + (unsafe_count if unsafe else 0)
+    hidden = 0 if unsafe else unsafe_count
+    command = "newslint fix --unsafe-fixes" if unsafe and unsafe_count else "newslint fix"
     hint = (
         f"({plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with the `--unsafe-fixes` option.)"
     )

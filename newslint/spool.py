@@ -1,0 +1,258 @@
+"""Disk-backed storage for one run: what the workers produced, kept out of the main process's memory.
+
+A run over a corpus of millions of records produces millions of findings and map summaries. Kept as
+Python objects in the main process they grow with the corpus (about 33 bytes of RAM per byte of
+input before this module existed). Instead every task's output arrives already pickled (the worker
+pickles it; the main process never unpickles it just to keep it) and is appended to one unnamed
+temporary file, the :class:`Spool`. What stays in memory is a few numbers per task.
+
+* :class:`FindingLog` — the run's findings, read back in report order. Each task's findings are
+  sorted; consecutive tasks are usually in order too (files in path order, a JSONL file's slices
+  in record order), so reading is a concatenation, and a k-way merge where a task breaks the order
+  (one chunk per ordered run in memory at a time). Counts the reporters need (per code, severity,
+  fix applicability; the set of files) are kept on the side, so a summary needs no second pass.
+* :class:`SummaryRun` — one corpus check's ``(document index, summary)`` pairs, re-iterable: a
+  reduce may stream them twice (count first, then keep only what the counts make interesting).
+* :class:`RefTable` — each document's location data (:class:`newslint.runner.DocRef`), fetched by
+  index for the few documents a corpus check reports on.
+
+The file lives in the system's temporary folder (``TMPDIR``) and disappears when the run ends.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import os
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from newslint.model import Applicability, Finding, Severity
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=_PROTOCOL)
+
+
+@dataclass(frozen=True)
+class Blob:
+    offset: int
+    length: int
+
+
+class Spool:
+    """An append-only temporary file of byte blobs, read back by position."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="newslint-")  # noqa: SIM115 (lives as long as the run)
+        self._end = 0
+
+    def put(self, data: bytes) -> Blob:
+        self._file.seek(self._end)
+        self._file.write(data)
+        blob = Blob(self._end, len(data))
+        self._end += len(data)
+        return blob
+
+    def get(self, blob: Blob) -> bytes:
+        self._file.flush()
+        return os.pread(self._file.fileno(), blob.length, blob.offset)
+
+    def load(self, blob: Blob) -> Any:
+        return pickle.loads(self.get(blob))
+
+    @property
+    def size(self) -> int:
+        return self._end
+
+    def close(self) -> None:
+        self._file.close()
+
+
+# -- findings ------------------------------------------------------------------------------------
+
+# (code, name, severity, fix applicability or None) → count: everything a summary line needs.
+StatKey = tuple[str, str, Severity, Applicability | None]
+
+
+@dataclass
+class FindingStats:
+    """Counts over a set of findings, mergeable, so reporters never need a second pass."""
+
+    counts: Counter[StatKey] = field(default_factory=Counter)
+    paths: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> FindingStats:
+        stats = cls()
+        for finding in findings:
+            stats.add(finding)
+        return stats
+
+    def add(self, finding: Finding) -> None:
+        applicability = finding.fix.applicability if finding.fix is not None else None
+        self.counts[(finding.code, finding.name, finding.severity, applicability)] += 1
+        self.paths.add(finding.path)
+
+    def update(self, other: FindingStats) -> None:
+        self.counts.update(other.counts)
+        self.paths.update(other.paths)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def by_severity(self) -> Counter[Severity]:
+        out: Counter[Severity] = Counter()
+        for (_, _, severity, _), n in self.counts.items():
+            out[severity] += n
+        return out
+
+    def by_code(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for (code, _, _, _), n in self.counts.items():
+            out[code] += n
+        return out
+
+    def names(self) -> dict[str, str]:
+        return {code: name for code, name, _, _ in self.counts}
+
+    def with_fix(self, applicability: Applicability, code: str | None = None) -> int:
+        return sum(n for (c, _, _, a), n in self.counts.items() if a is applicability and code in (None, c))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Sorted findings of one task (or one batch of corpus findings), pickled in the spool."""
+
+    blob: Blob
+    count: int
+    first: tuple
+    last: tuple
+
+
+def seal_findings(findings: list[Finding]) -> tuple[bytes, int, tuple, tuple, FindingStats]:
+    """What a worker sends for its findings: the sorted list pickled, its ends, and its counts."""
+    findings.sort(key=Finding.sort_key)
+    first = findings[0].sort_key() if findings else ()
+    last = findings[-1].sort_key() if findings else ()
+    return dumps(findings), len(findings), first, last, FindingStats.of(findings)
+
+
+class FindingLog:
+    """The findings of a run, spooled to disk in sorted chunks and read back in report order."""
+
+    def __init__(self, spool: Spool | None = None) -> None:
+        self._spool = spool or Spool()
+        self._runs: list[list[Chunk]] = []
+        self.stats = FindingStats()
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> FindingLog:
+        log = cls()
+        log.add_findings(list(findings))
+        return log
+
+    def add_sealed(self, data: bytes, count: int, first: tuple, last: tuple, stats: FindingStats) -> None:
+        if not count:
+            return
+        chunk = Chunk(self._spool.put(data), count, first, last)
+        if self._runs and self._runs[-1][-1].last <= first:
+            self._runs[-1].append(chunk)
+        else:
+            self._runs.append([chunk])  # out of order: a new run, merged when read
+        self.stats.update(stats)
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        if findings:
+            self.add_sealed(*seal_findings(findings))
+
+    def __len__(self) -> int:
+        return self.stats.total
+
+    def __bool__(self) -> bool:
+        return self.stats.total > 0
+
+    def _read(self, run: list[Chunk]) -> Iterator[Finding]:
+        for chunk in run:
+            yield from self._spool.load(chunk.blob)
+
+    def __iter__(self) -> Iterator[Finding]:
+        if len(self._runs) == 1:
+            return self._read(self._runs[0])
+        return heapq.merge(*(self._read(run) for run in self._runs), key=Finding.sort_key)
+
+
+def finding_stats(findings: Iterable[Finding]) -> FindingStats:
+    """The counts of a log (kept as it was filled) or of any other collection of findings."""
+    if isinstance(findings, FindingLog):
+        return findings.stats
+    return FindingStats.of(findings)
+
+
+# -- corpus-check inputs -------------------------------------------------------------------------
+
+class SummaryRun:
+    """One corpus check's ``(document index, summary)`` pairs, streamed from the spool on each pass."""
+
+    def __init__(self, spool: Spool) -> None:
+        self._spool = spool
+        self._chunks: list[tuple[int, Blob]] = []
+        self.count = 0
+
+    def add(self, base: int, data: bytes, count: int) -> None:
+        if count:
+            self._chunks.append((base, self._spool.put(data)))
+            self.count += count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        for base, blob in self._chunks:
+            for index, summary in self._spool.load(blob):
+                yield base + index, summary
+
+
+class RefTable:
+    """Per-document references by index, stored per task; the last few tasks read stay in memory."""
+
+    def __init__(self, spool: Spool) -> None:
+        self._spool = spool
+        self._bases: list[int] = []
+        self._blobs: list[Blob] = []
+        self._count = 0
+        self._cache: dict[int, list[Any]] = {}
+
+    def add(self, data: bytes, count: int) -> int:
+        """Store one task's references; returns the index of its first document."""
+        base = self._count
+        if count:
+            self._bases.append(base)
+            self._blobs.append(self._spool.put(data))
+            self._count += count
+        return base
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> Any:
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        slot = bisect.bisect_right(self._bases, index) - 1
+        refs = self._cache.get(slot)
+        if refs is None:
+            if len(self._cache) >= 4:
+                self._cache.pop(next(iter(self._cache)))
+            refs = self._cache[slot] = self._spool.load(self._blobs[slot])
+        return refs[index - self._bases[slot]]
+
+    def __iter__(self) -> Iterator[Any]:
+        for blob in self._blobs:
+            yield from self._spool.load(blob)
