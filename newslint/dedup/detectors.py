@@ -21,6 +21,8 @@ longest canonical body (``keep: longest``, "the most complete"), ties going to t
 from __future__ import annotations
 
 import re
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
 
@@ -66,7 +68,23 @@ def _digest(canon: str) -> bytes:
     return hashlib.blake2b(canon.encode("utf-8"), digest_size=16).digest()
 
 
-def _choose(members: list[int], summaries: list[DocSummary], keep: str) -> int:
+class _Texts:
+    """Canonical texts of candidate nodes, zlib-compressed while they wait (read a few times each)."""
+
+    def __init__(self, packed: dict[int, bytes]) -> None:
+        self._packed = packed
+        self._last: dict[int, str] = {}
+
+    def __getitem__(self, node: int) -> str:
+        text = self._last.get(node)
+        if text is None:
+            if len(self._last) >= 64:
+                self._last.clear()
+            text = self._last[node] = zlib.decompress(self._packed[node]).decode("utf-8", "surrogatepass")
+        return text
+
+
+def _choose(members: list[int], summaries: Any, keep: str) -> int:
     """The kept member: the first, or the longest body (ties to the first)."""
     if keep == "longest":
         return min(members, key=lambda m: (-summaries[m].length, m))
@@ -137,8 +155,23 @@ class ExactDuplicateDetector(_DedupBase):
         return DocSummary(doc.path, doc.record, start, end, digest, len(canon))
 
     def reduce(self, summaries: Iterable[tuple[int, DocSummary]]) -> Iterator[tuple[int, Hit]]:
+        # Two passes over the (re-iterable, spooled) summaries: 8 bytes of digest per document find
+        # the digests held more than once; only those documents' summaries are then kept.
+        from newslint.dedup.minhash import _np
+
+        np = _np()
+        indexes, prefixes = array("q"), array("Q")
+        for index, summary in summaries:
+            if summary is not None and summary.digest is not None:
+                indexes.append(index)
+                prefixes.append(int.from_bytes(summary.digest[:8], "little"))
+        if len(prefixes) < 2:
+            return
+        _, inverse, counts = np.unique(np.frombuffer(prefixes, dtype=np.uint64), return_inverse=True,
+                                       return_counts=True)
+        wanted = set(np.frombuffer(indexes, dtype=np.int64)[counts[inverse.ravel()] >= 2].tolist())
         # sorted by document index: "first" means first in the run, whatever order the map finished in
-        items = sorted((pair for pair in summaries if pair[1] is not None and pair[1].digest is not None), key=_first)
+        items = sorted(((i, s) for i, s in summaries if i in wanted and s is not None), key=_first)
         groups: dict[bytes, list[int]] = {}
         for position, (_, summary) in enumerate(items):
             groups.setdefault(summary.digest, []).append(position)  # type: ignore[arg-type]
@@ -217,80 +250,128 @@ class NearDuplicateDetector(_DedupBase):
         return fuzz.token_set_ratio if self.p["verify"] == "token-set" else fuzz.ratio
 
     def reduce(self, summaries: Iterable[tuple[int, DocSummary]]) -> Iterator[tuple[int, Hit]]:
-        from newslint.dedup.lsh import UnionFind, candidate_pairs
+        """Two passes over the spooled summaries, so memory is ~150 bytes per document plus the
+        candidates: first band keys and a digest prefix of every document; then, for documents
+        whose body is part of a candidate pair only, location and (compressed) canonical text."""
+        from newslint.dedup.lsh import UnionFind, band_keys, pairs_from_keys
         from newslint.dedup.minhash import _np
 
         np = _np()
-        items = sorted((p for p in summaries if p[1] is not None and p[1].signature is not None), key=_first)
-        plain = [s for _, s in items]
-        # identical bodies are one node: NL501 reports those copies, LSH need not see them
-        node_of: dict[bytes, int] = {}
-        nodes: list[int] = []  # node -> first item position
-        item_node: list[int] = []
-        for position, s in enumerate(plain):
-            node = node_of.setdefault(s.digest, len(nodes))  # type: ignore[arg-type]
-            if node == len(nodes):
-                nodes.append(position)
-            item_node.append(node)
-        if len(nodes) < 2:
-            return
         k = self.p["num_perm"]
-        if any(len(plain[n].signature or b"") != 4 * k for n in nodes):
-            raise ValueError(f"{self.check.code}: signatures of another num_perm (an index built with other params?)")
-        sigs = np.frombuffer(b"".join(plain[n].signature for n in nodes), dtype=np.uint32).reshape(-1, k)  # type: ignore[misc]
         bands, rows = self.banding()
-        pairs = candidate_pairs(sigs, bands, rows)
-        uf = UnionFind(len(nodes))
-        threshold = float(self.p["verify_threshold"])
+        indexes, prefixes = array("q"), array("Q")
+        key_parts: list[Any] = []
+        pending: list[bytes] = []
+
+        def flush() -> None:
+            if pending:
+                sigs = np.frombuffer(b"".join(pending), dtype=np.uint32).reshape(-1, k)
+                key_parts.append(band_keys(sigs, bands, rows).astype(np.uint32))
+                pending.clear()
+
+        for index, summary in summaries:
+            if summary is None or summary.signature is None:
+                continue
+            if len(summary.signature) != 4 * k:
+                raise ValueError(
+                    f"{self.check.code}: signatures of another num_perm (an index built with other params?)"
+                )
+            indexes.append(index)
+            prefixes.append(int.from_bytes(summary.digest[:8], "little"))  # type: ignore[index]
+            pending.append(summary.signature)
+            if len(pending) >= 4096:
+                flush()
+        flush()
+        if len(indexes) < 2:
+            return
+        # positions in document order ("first" means first in the run)
+        order = np.argsort(np.frombuffer(indexes, dtype=np.int64), kind="stable")
+        doc_of = np.frombuffer(indexes, dtype=np.int64)[order]
+        digests = np.frombuffer(prefixes, dtype=np.uint64)[order]
+        keys = np.concatenate(key_parts)[order]
+        key_parts.clear()
+        # identical bodies are one node (numbered by first appearance): NL501 reports those copies
+        _, first_pos, inverse = np.unique(digests, return_index=True, return_inverse=True)
+        rank = np.empty(len(first_pos), dtype=np.int64)
+        node_order = np.argsort(first_pos, kind="stable")
+        rank[node_order] = np.arange(len(first_pos))
+        item_node = rank[inverse.ravel()]
+        node_first = first_pos[node_order]
+        if len(node_first) < 2:
+            return
+        pairs = pairs_from_keys(keys[node_first])
+        del keys
+        if not len(pairs):
+            return
+        candidate = np.zeros(len(node_first), dtype=bool)
+        candidate[pairs.ravel()] = True
+        wanted_items = candidate[item_node]
+        position_of = {int(d): p for p, d in enumerate(doc_of.tolist()) if wanted_items[p]}
         verify = self.p["verify"]
+        light: dict[int, DocSummary] = {}
+        packed: dict[int, bytes] = {}
+        sigs_of: dict[int, Any] = {}
+        for index, summary in summaries:
+            position = position_of.get(index)
+            if position is None or summary is None:
+                continue
+            node = int(item_node[position])
+            light[position] = summary._replace(signature=None, text=None)
+            if node_first[node] == position:
+                packed[node] = zlib.compress((summary.text or "").encode("utf-8", "surrogatepass"), 1)
+                if verify == "none":
+                    sigs_of[node] = np.frombuffer(summary.signature, dtype=np.uint32)  # type: ignore[arg-type]
+        texts = _Texts(packed)
+        uf = UnionFind(len(node_first))
+        threshold = float(self.p["verify_threshold"])
         scorer = None if verify == "none" else self._scorer()
-        texts = [plain[n].text or "" for n in nodes]
         verified: dict[tuple[int, int], float] = {}  # reused when a verified pair involves the kept node
         for a, b in pairs.tolist():
             if uf.find(a) == uf.find(b):
                 continue  # already one cluster: this pair cannot change the components
-            score = self._similar(a, b, texts, sigs, scorer, threshold)
+            score = self._similar(a, b, texts, sigs_of, scorer, threshold)
             if score is not None:
                 verified[(a, b)] = score
                 uf.union(a, b)
         out: list[tuple[int, Hit]] = []
         members_of: dict[int, list[int]] = {}
-        for position, node in enumerate(item_node):
-            members_of.setdefault(uf.find(node), []).append(position)
+        for position in sorted(light):
+            members_of.setdefault(uf.find(int(item_node[position])), []).append(position)
         for members in members_of.values():
             if len(members) < 2:
                 continue
-            kept = _choose(members, plain, self.p["keep"])
-            kept_node = item_node[kept]
-            args = _kept_args(plain[kept])
+            kept = _choose(members, light, self.p["keep"])
+            kept_node = int(item_node[kept])
+            args = _kept_args(light[kept])
             scores: dict[int, float] = {}
             for member in members:
-                node = item_node[member]
+                node = int(item_node[member])
                 if node == kept_node:
                     continue
                 if node not in scores:
                     pair = (node, kept_node) if node < kept_node else (kept_node, node)
                     known = verified.get(pair)
-                    scores[node] = known if known is not None else self._similarity(*pair, texts, sigs, scorer)
-                s = plain[member]
+                    scores[node] = known if known is not None else self._similarity(*pair, texts, sigs_of, scorer)
+                s = light[member]
                 hit_args = dict(args, similarity=f"{scores[node]:.2f}", cluster_size=len(members))
-                out.append((items[member][0], Hit(s.start, s.end, hit_args)))
+                out.append((int(doc_of[member]), Hit(s.start, s.end, hit_args)))
         out.sort(key=lambda pair: pair[0])
         yield from out
 
     @staticmethod
-    def _similarity(a: int, b: int, texts: list[str], sigs: Any, scorer: Any) -> float:
+    def _similarity(a: int, b: int, texts: _Texts, sigs: Any, scorer: Any) -> float:
         if scorer is None:
             return float((sigs[a] == sigs[b]).mean())
         return scorer(texts[a], texts[b]) / 100.0
 
-    def _similar(self, a: int, b: int, texts: list[str], sigs: Any, scorer: Any, threshold: float) -> float | None:
+    def _similar(self, a: int, b: int, texts: _Texts, sigs: Any, scorer: Any, threshold: float) -> float | None:
         """The pair's similarity when it reaches ``threshold``, else None."""
         if scorer is None:
             estimate = float((sigs[a] == sigs[b]).mean())
             return estimate if estimate >= threshold else None
-        la, lb = len(texts[a]), len(texts[b])
+        ta, tb = texts[a], texts[b]
+        la, lb = len(ta), len(tb)
         if self.p["verify"] == "ratio" and 2 * min(la, lb) < threshold * (la + lb):
             return None  # the ratio can never reach the threshold with such different lengths
-        score = scorer(texts[a], texts[b], score_cutoff=threshold * 100)
+        score = scorer(ta, tb, score_cutoff=threshold * 100)
         return score / 100.0 if score >= threshold * 100 else None

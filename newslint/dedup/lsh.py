@@ -57,10 +57,18 @@ def band_keys(signatures: Any, bands: int, rows: int) -> Any:
 def candidate_pairs(signatures: Any, bands: int, rows: int) -> Any:
     """Distinct candidate pairs ``int64[M, 2]`` (``i < j``, row indexes into ``signatures``)."""
     np = _np()
-    n = signatures.shape[0]
+    if signatures.shape[0] < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    return pairs_from_keys(band_keys(signatures, bands, rows))
+
+
+def pairs_from_keys(keys: Any) -> Any:
+    """Candidate pairs from a ``[N, bands]`` matrix of band keys (any unsigned width: a reduce over
+    millions of documents keeps 32-bit keys; a chance collision only adds a pair to verify)."""
+    np = _np()
+    n, bands = keys.shape
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = band_keys(signatures, bands, rows)
     chunks = []
     for b in range(bands):
         column = keys[:, b]
