@@ -18,7 +18,7 @@ import hashlib
 import html
 import re
 import zlib
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
 
@@ -47,7 +47,7 @@ class _Summary(NamedTuple):
     source: str
     body_digest: bytes
     lines: tuple[_Line, ...]
-    sketch: frozenset[int]  # hashes of the body's lines: near-copies of one article count once
+    sketch: bytes  # uint32 hashes of the body's lines (packed): near-copies of one article count once
 
 
 _SKETCH_LINES = 64
@@ -109,14 +109,14 @@ class CorpusBoilerplateDetector(CorpusDetector):
                 key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest()
                 lines.append(_Line(key, start, end, text_start, text_start + len(shown), shown))
         digest = hashlib.blake2b("\0".join(bodies).encode("utf-8", "surrogatepass"), digest_size=12).digest()
-        return _Summary(self._source(doc), digest, tuple(lines), frozenset(sketch))
+        return _Summary(self._source(doc), digest, tuple(lines), array("I", sorted(sketch)).tobytes())
 
-    def _distinct(self, holders: list[_Summary]) -> int:
+    def _distinct(self, sketches: list[bytes]) -> int:
         """How many different articles hold a line: near-copies (mostly the same lines) count once."""
         overlap = self.p["same_article_overlap"]
         kept: list[frozenset[int]] = []
-        for summary in holders:
-            sketch = summary.sketch
+        for packed in sketches:
+            sketch = frozenset(array("I", packed))
             if not any(_jaccard(sketch, other) >= overlap for other in kept):
                 kept.append(sketch)
         return len(kept)
@@ -129,31 +129,101 @@ class CorpusBoilerplateDetector(CorpusDetector):
         return doc.path.rsplit("/", 1)[0] if "/" in doc.path else "."
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
-        items: list[tuple[int, _Summary]] = list(summaries)
-        bodies: dict[str, set[bytes]] = defaultdict(set)
-        holders: dict[tuple[str, bytes], dict[bytes, _Summary]] = defaultdict(dict)
-        for _, summary in items:
-            bodies[summary.source].add(summary.body_digest)
+        """Four streaming passes over the spooled summaries, each keeping less than the last:
+        (1) per source, the distinct bodies, and a fixed-size table counting line hashes (a line in
+        fewer than ``min_documents`` documents can be dropped without knowing it); (2) for the lines
+        that pass, distinct bodies per line; (3) for lines held by enough bodies, the sketches of the
+        first :data:`_EXACT_HOLDERS` of them, to count near-copies once; (4) the findings."""
+        from newslint.dedup.minhash import _np
+
+        np = _np()
+        sources: dict[str, int] = {}
+        bodies: list[array] = []
+        table = np.zeros(_TABLE, dtype=np.uint32)
+        pending = array("Q")
+        for _, summary in summaries:
+            source = sources.setdefault(summary.source, len(sources))
+            if source == len(bodies):
+                bodies.append(array("Q"))
+            bodies[source].append(_prefix(summary.body_digest))
+            pending.extend(_line_id(source, line.key) % _TABLE for line in summary.lines)
+            if len(pending) >= 1 << 20:
+                table += np.bincount(np.frombuffer(pending, dtype=np.uint64), minlength=_TABLE).astype(np.uint32)
+                pending = array("Q")
+        if pending:
+            table += np.bincount(np.frombuffer(pending, dtype=np.uint64), minlength=_TABLE).astype(np.uint32)
+        totals = [len(np.unique(np.frombuffer(b, dtype=np.uint64))) for b in bodies]
+        del bodies
+        floor = self.p["min_documents"]
+        needed = [max(floor, self.p["min_fraction"] * total) for total in totals]
+
+        # (2) distinct bodies of each surviving line
+        ids, owners = array("Q"), array("Q")
+        for _, summary in summaries:
+            source = sources[summary.source]
+            body = _prefix(summary.body_digest)
             for line in summary.lines:
-                holders[(summary.source, line.key)].setdefault(summary.body_digest, summary)
-        counts: dict[tuple[str, bytes], int] = {}
-        for index, summary in items:
-            total = len(bodies[summary.source])
-            needed = max(self.p["min_documents"], self.p["min_fraction"] * total)
-            seen: set[bytes] = set()
+                line_id = _line_id(source, line.key)
+                if table[line_id % _TABLE] >= floor:
+                    ids.append(line_id)
+                    owners.append(body)
+        del table
+        if not ids:
+            return
+        pairs = np.unique(np.stack([np.frombuffer(ids, dtype=np.uint64), np.frombuffer(owners, dtype=np.uint64)],
+                                   axis=1), axis=0)
+        line_ids, body_counts = np.unique(pairs[:, 0], return_counts=True)
+        del pairs, ids, owners
+        bodies_of = dict(zip(line_ids.tolist(), body_counts.tolist(), strict=True))
+
+        # (3) sketches of the first holders of each line that enough bodies hold
+        held: dict[int, dict[int, bytes]] = {}
+        for _, summary in summaries:
+            source = sources[summary.source]
+            body = _prefix(summary.body_digest)
             for line in summary.lines:
-                key = (summary.source, line.key)
-                if len(holders[key]) < needed or line.key in seen:
+                line_id = _line_id(source, line.key)
+                if bodies_of.get(line_id, 0) < needed[source]:
                     continue
-                count = counts.get(key)
-                if count is None:
-                    count = counts[key] = self._distinct(list(holders[key].values()))
-                if count < needed:
+                holders = held.setdefault(line_id, {})
+                if len(holders) < _EXACT_HOLDERS and body not in holders:
+                    holders[body] = summary.sketch
+        counts: dict[int, int] = {}
+        for line_id, holders in held.items():
+            distinct = self._distinct(list(holders.values()))
+            counts[line_id] = distinct + max(0, bodies_of[line_id] - len(holders))
+        del held
+
+        # (4) one finding per boilerplate line of each document
+        names = {number: name for name, number in sources.items()}
+        for index, summary in summaries:
+            source = sources[summary.source]
+            seen: set[int] = set()
+            for line in summary.lines:
+                line_id = _line_id(source, line.key)
+                count = counts.get(line_id, 0)
+                if count < needed[source] or line_id in seen:
                     continue
-                seen.add(line.key)
+                seen.add(line_id)
                 yield index, Hit(
                     line.text_start,
                     line.text_end,
-                    {"line": line.shown, "count": count, "total": total, "source": summary.source},
+                    {"line": line.shown, "count": count, "total": totals[source], "source": names[source]},
                     (Edit(line.start, line.end, ""),),
                 )
+
+
+# Near-copies are told apart by sketch for the first this-many distinct bodies holding a line; beyond
+# them (a line in thousands of posts) every further distinct body counts, which can only overcount
+# a line that is boilerplate anyway.
+_EXACT_HOLDERS = 200
+_TABLE = 1 << 22  # counters of the pass-1 filter (16 MB); collisions only let more lines through
+
+
+def _prefix(digest: bytes) -> int:
+    return int.from_bytes(digest[:8], "little")
+
+
+def _line_id(source: int, key: bytes) -> int:
+    """One 64-bit id for (source, normalised line): the line hash mixed with the source number."""
+    return int.from_bytes(key, "little") ^ ((source + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
