@@ -10,7 +10,7 @@ plugin path stays exercised (a test checks the two agree).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -164,8 +164,16 @@ class CorpusDetector(Detector):
     def map(self, doc: Document) -> Any:
         raise NotImplementedError
 
+    def map_key(self) -> Hashable | None:
+        """Checks whose ``map_key`` is equal (and not None) map every document to the same summary:
+        the runner then maps once and hands all of them one stream."""
+        return None
+
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
-        """``summaries`` are ``(document index, map result)``; yield ``(document index, hit)``."""
+        """``summaries`` are ``(document index, map result)`` in document order; yield
+        ``(document index, hit)``. The stream can be iterated more than once (each pass reads the
+        run's spool again), so a reduce over millions of documents should keep only what its
+        counts show it needs, not ``list(summaries)``."""
         raise NotImplementedError
 
 

@@ -108,7 +108,7 @@ class TaskResult:
             self.findings = []
             self.docs = len(self.refs)
             self.sealed_refs = dumps(self.refs) if self.refs else b""
-            self.sealed_summaries = [(dumps(bucket), len(bucket)) for bucket in self.summaries]
+            self.sealed_summaries = [(dumps(bucket), len(bucket)) if bucket else (b"", 0) for bucket in self.summaries]
             self.refs, self.summaries = [], []
         return self
 
@@ -138,6 +138,10 @@ class _Worker:
             d for d in base.corpus_detectors
             if isinstance(d, CorpusDetector) and not (request.single_document and d.min_documents > 1)
         ]
+        # which earlier corpus check's summaries each one shares (itself when none): mapped once, stored once
+        first: dict[Any, int] = {}
+        self.shares = [first.setdefault(key, n) if (key := d.map_key()) is not None else n
+                       for n, d in enumerate(self.corpus)]
         self.cache: ResultCache | None = None
         if request.cache and not request.fix:
             self.cache = ResultCache(request.cache_root or self.settings.root / CACHE_DIR, fingerprint(request))
@@ -212,12 +216,14 @@ class _Worker:
         result = TaskResult(loaded.display, size=size or 0, problems=list(loaded.problems))
         if self.corpus:
             result.summaries = [[] for _ in self.corpus]
+            owners = [n for n, share in enumerate(self.shares) if share == n]
             for doc in loaded.documents:
                 index = len(result.refs)
                 result.refs.append(DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts())))
-                for bucket, detector in zip(result.summaries, self.corpus, strict=True):
+                for n in owners:
+                    detector = self.corpus[n]
                     if detector.check.applies_to(doc):
-                        bucket.append((index, detector.map(doc)))
+                        result.summaries[n].append((index, detector.map(doc)))
         linter = self.linter_for(loaded.display)
         if not self.request.fix:
             for doc in loaded.documents:
@@ -365,6 +371,7 @@ def _run(request: RunRequest) -> RunOutput:
     stdout_text: str | None = None
     files = 0
     summaries = [SummaryRun(spool) for _ in reducer.corpus]
+    summaries = [summaries[share] for share in reducer.shares]  # checks sharing a map share the stream
     refs = RefTable(spool)
     run_keys: list[str | None] = []
     try:
@@ -383,8 +390,9 @@ def _run(request: RunRequest) -> RunOutput:
                 stdout_text = result.stdout_text
             if result.sealed_summaries:
                 base = refs.add(result.sealed_refs, result.docs)
-                for run_, (data, count) in zip(summaries, result.sealed_summaries, strict=True):
-                    run_.add(base, data, count)
+                for n, (data, count) in enumerate(result.sealed_summaries):
+                    if reducer.shares[n] == n:
+                        summaries[n].add(base, data, count)
             if progress is not None:
                 progress.update(result.docs or 1, result.size)
     finally:

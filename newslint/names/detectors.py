@@ -36,32 +36,34 @@ class _NamesCorpus(CorpusDetector):
 
         return summarise(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
 
-    def _pairs(self, summaries: Iterable[tuple[int, Any]]):
-        """Confirmed pairs; NL503 and NL601 reduce the same summaries, so the last result is reused."""
+    def map_key(self) -> tuple:
+        # NL503 and NL601 summarise a document the same way: the runner maps and stores it once
+        return ("names-summary", tuple(self.p["link_fields"]), tuple(self.p["shared_fields"]))
+
+    def _pairs(self, summaries: Iterable[tuple[int, Any]]) -> Any:
+        """Confirmed pairs; NL503 and NL601 reduce the same summaries (one shared stream when the
+        runner shares their map), so the last result is reused."""
         global _pairs_cache
-        items = list(summaries)
-        key = (tuple((i, id(s)) for i, s in items), self.p["threshold"], self.p["margin"],
+        key = (id(summaries), self.p["threshold"], self.p["margin"],
                tuple(self.p["link_fields"]), tuple(self.p["shared_fields"]))
         if _pairs_cache is not None and _pairs_cache[1] == key:
-            return items, _pairs_cache[2]
+            return _pairs_cache[2]
         from newslint.names.pairing import find_pairs
 
-        result = find_pairs(items, float(self.p["threshold"]), float(self.p["margin"]),
+        result = find_pairs(summaries, float(self.p["threshold"]), float(self.p["margin"]),
                             self.p["link_fields"], self.p["shared_fields"])
-        _pairs_cache = (items, key, result)  # items kept alive so their ids stay unique
-        return items, result
-
+        _pairs_cache = (summaries, key, result)  # the stream kept alive so its id stays unique
+        return result
 
     def _aligned_pairs(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[Any, Any, Any, list]]:
         """Each confirmed pair with its English and Chinese summaries and their name alignment."""
-        items, (pairs, _corpus) = self._pairs(summaries)
+        pairs, corpus = self._pairs(summaries)
         if not pairs:
             return
         from newslint.names.pairing import align
 
-        by_index = dict(items)
         for pair in pairs:
-            en, zh = by_index[pair.en], by_index[pair.zh]
+            en, zh = corpus.en[pair.en], corpus.zh[pair.zh]
             yield pair, en, zh, align(en, zh)
 
 

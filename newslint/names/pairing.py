@@ -67,13 +67,18 @@ def _block_keys(s: Summary) -> set[str]:
     return keys
 
 
-def candidates(en: dict[int, Summary], zh: dict[int, Summary]) -> dict[int, set[int]]:
-    """Chinese candidates per English document: all of them for small runs, else blocked on rare keys."""
-    if len(en) * len(zh) <= ALL_PAIRS_LIMIT:
+def candidates(en: dict[int, Summary], zh: dict[int, Summary], zh_count: int | None = None,
+               usable: set[str] | None = None) -> dict[int, set[int]]:
+    """Chinese candidates per English document: all of them for small runs, else blocked on rare keys.
+    ``zh`` may hold only the Chinese documents that can be candidates; ``zh_count`` is then the
+    number in the whole run, and ``usable`` the keys rare enough in the whole run to block on."""
+    total = len(zh) if zh_count is None else zh_count
+    if len(en) * total <= ALL_PAIRS_LIMIT:
         return {e: set(zh) for e in en}
     index: dict[str, list[int]] = defaultdict(list)
     for z, s in zh.items():
-        for key in _block_keys(s):
+        keys = _block_keys(s)
+        for key in keys if usable is None else keys & usable:
             index[key].append(z)
     out: dict[int, set[int]] = {}
     for e, s in en.items():
@@ -264,30 +269,86 @@ def _explicit(en: dict[int, Summary], zh: dict[int, Summary], link_fields: Itera
 def find_pairs(summaries: Iterable[tuple[int, Summary]], threshold: float = 0.5, margin: float = 0.15,
                link_fields: Iterable[str] = ("translation_of",),
                shared_fields: Iterable[str] = ("source_url",)) -> tuple[list[Pair], _Corpus | None]:
-    """Confirmed (English, Chinese) translation pairs of a run."""
+    """Confirmed (English, Chinese) translation pairs of a run.
+
+    ``summaries`` may be a spooled stream, read twice: the English documents are kept whole (they
+    are the side that is checked), the Chinese ones only when they can pair with one of them — a
+    candidate of the blocking, or the target of an explicit link. Memory is then bounded by the
+    English side and the candidates, not by a corpus of millions of Chinese records."""
+    link_fields, shared_fields = tuple(link_fields), tuple(shared_fields)
     en: dict[int, Summary] = {}
-    zh: dict[int, Summary] = {}
+    zh_count = 0
     for i, s in summaries:
+        if s is None:
+            continue
         if s.lang == "en":
             en[i] = s
         elif s.lang == "zh":
-            zh[i] = s
-    if not en or not zh:
+            zh_count += 1
+    if not en or not zh_count:
         return [], None
+    zh, usable = _wanted_chinese(summaries, en, zh_count, link_fields, shared_fields)
     corpus = _Corpus(en, zh)
     pairs: list[Pair] = []
-    explicit = _explicit(en, zh, tuple(link_fields), tuple(shared_fields))
+    explicit = _explicit(en, zh, link_fields, shared_fields)
     for e, z in explicit.items():
         pairs.append(Pair(e, z, 1.0, 0.0, True))
-    for e, cands in candidates(en, zh).items():
+    for e, cands in candidates(en, zh, zh_count, usable).items():
         if e in explicit or not cands:
             continue
-        scored = sorted(((score(corpus, e, z), z) for z in cands), key=lambda t: -t[0][0])
+        scored = sorted(((score(corpus, e, z), z) for z in sorted(cands)), key=lambda t: -t[0][0])
         (best, feats), z = scored[0]
         runner = scored[1][0][0] if len(scored) > 1 else 0.0
         if best >= threshold and best - runner >= margin:
             pairs.append(Pair(e, z, round(best, 3), round(runner, 3), False, feats))
     return sorted(pairs, key=lambda p: p.en), corpus
+
+
+def _wanted_chinese(summaries: Iterable[tuple[int, Summary]], en: dict[int, Summary], zh_count: int,
+                    link_fields: tuple[str, ...], shared_fields: tuple[str, ...],
+                    ) -> tuple[dict[int, Summary], set[str] | None]:
+    """The Chinese summaries that can matter: all of them in a small run; else those sharing two
+    usable blocking keys (held by at most :data:`MAX_POSTINGS` Chinese documents of the run) with an
+    English document, and those an English link can name. Also returns the usable keys."""
+    small = len(en) * zh_count <= ALL_PAIRS_LIMIT
+    targets: set[str] = set()
+    for s in en.values():
+        targets.update(s.meta[f] for f in link_fields if s.meta.get(f))
+        targets.update(s.meta[f] for f in shared_fields if s.meta.get(f))
+    en_keys: dict[str, list[int]] = defaultdict(list)
+    usable: set[str] = set()
+    if not small:
+        for e, s in en.items():
+            for key in _block_keys(s):
+                en_keys[key].append(e)
+        postings: dict[str, int] = defaultdict(int)  # Chinese documents per key (keys English documents hold)
+        for _, s in summaries:
+            if s is not None and s.lang == "zh":
+                for key in _block_keys(s) & en_keys.keys():
+                    postings[key] += 1
+        usable = {key for key, n in postings.items() if n <= MAX_POSTINGS}
+    out: dict[int, Summary] = {}
+    for z, s in summaries:
+        if s is None or s.lang != "zh":
+            continue
+        if small or _linkable(s, targets, shared_fields):
+            out[z] = s
+            continue
+        shared: dict[int, int] = defaultdict(int)
+        for key in _block_keys(s) & usable:
+            for e in en_keys[key]:
+                shared[e] += 1
+        if any(n >= 2 for n in shared.values()):
+            out[z] = s
+    return out, None if small else usable
+
+
+def _linkable(s: Summary, targets: set[str], shared_fields: tuple[str, ...]) -> bool:
+    if not targets:
+        return False
+    names = {s.path, s.path.rsplit("/", 1)[-1]}
+    names.update(s.meta[f] for f in ("url", "link", "id", "source_url", "permalink", *shared_fields) if s.meta.get(f))
+    return not names.isdisjoint(targets)
 
 
 # -- alignment -------------------------------------------------------------------------------------
