@@ -30,7 +30,7 @@ from newslint.model import Finding, Position
 from newslint.registry import CheckSpec, CorpusDetector
 from newslint.report import InputProblem, RunResult
 from newslint.selection import matches, select_checks
-from newslint.spool import FindingLog, RefTable, Spool, SummaryRun, dumps, seal_findings
+from newslint.spool import Chunk, FindingLog, FindingStats, RefTable, Spool, SummaryRun, dumps, seal_findings
 
 JSONL_CHUNK_BYTES = 4 * 1024 * 1024
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -398,7 +398,7 @@ def _run(request: RunRequest) -> RunOutput:
     finally:
         if progress is not None:
             progress.close()
-    _cached_reduce(request, reducer, summaries, refs, run_keys, findings)
+    _cached_reduce(request, reducer, summaries, refs, run_keys, findings, jobs)
     result = RunResult(
         findings=findings,
         checks={s.code: s for s in request.specs},
@@ -422,22 +422,24 @@ def _cached_reduce(
     refs: Sequence[DocRef] | RefTable,
     run_keys: list[str | None],
     log: FindingLog,
+    jobs: int = 1,
 ) -> None:
     """The corpus reduce, reused when every input is unchanged since a cached run over the same set."""
     cache = reducer.cache
     if cache is None or not reducer.corpus or request.index is not None or None in run_keys:
-        _reduce_with_index(request, reducer, summaries, refs, log)
+        _reduce_with_index(request, reducer, summaries, refs, log, jobs)
         return
     key = "reduce-" + config_fingerprint(("reduce", run_keys))[:40]
     cached = cache.get(key)
     if isinstance(cached, list):
         log.add_findings(cached)
         return
-    collected: list[Finding] = []
-    _reduce_with_index(request, reducer, summaries, refs, collected)
-    if len(collected) <= _REDUCE_CACHE_MAX:
-        cache.put(key, collected)
-    log.add_findings(collected)
+    fresh = FindingLog(log.spool)
+    _reduce_with_index(request, reducer, summaries, refs, fresh, jobs)
+    found = list(fresh) if len(fresh) <= _REDUCE_CACHE_MAX else None
+    if found is not None:
+        cache.put(key, found)
+    log.merge(fresh)
 
 
 def _reduce_with_index(
@@ -445,11 +447,12 @@ def _reduce_with_index(
     reducer: _Worker,
     summaries: Sequence[Iterable[tuple[int, Any]]],
     refs: Sequence[DocRef] | RefTable,
-    out: FindingLog | list[Finding],
+    log: FindingLog,
+    jobs: int = 1,
 ) -> None:
     """Reduce this run's summaries, together with a saved index's when ``--index`` is given."""
     if request.index is None or not reducer.corpus:
-        _reduce(reducer, summaries, refs, out)
+        _reduce(reducer, summaries, refs, log, jobs=jobs)
         return
     from newslint.corpus_index import load_index, merge, save_index
 
@@ -460,27 +463,90 @@ def _reduce_with_index(
     current = [list(bucket) for bucket in summaries]
     merged, first_new = merge(old, ref_list, dict(zip(codes, current, strict=True)), {r.path for r in ref_list})
     buckets = [merged.summaries.get(code, []) for code in codes]
-    _reduce(reducer, buckets, merged.refs, out, report_from=first_new)
+    _reduce(reducer, buckets, merged.refs, log, report_from=first_new)  # in this process: the index is in memory
     if not request.diff:
         save_index(request.index, merged)
 
 
 _BATCH = 20_000  # corpus findings located, sorted and spooled together
 
+# What the forked reduce processes inherit: (reducer, summaries, refs, spool, report_from).
+_REDUCE_STATE: tuple | None = None
+
 
 def _reduce(
     reducer: _Worker,
     summaries: Sequence[Iterable[tuple[int, Any]]],
     refs: Sequence[DocRef] | RefTable,
-    out: FindingLog | list[Finding],
+    log: FindingLog,
     report_from: int = 0,
+    jobs: int = 1,
 ) -> None:
+    """Every corpus check's reduce; checks sharing a summary stream reduce together. With several
+    jobs (and ``fork``) the groups run in parallel processes that read the spool they inherit and
+    append their findings to it; the chunks are taken in check order, so the report is the same."""
+    global _REDUCE_STATE
+    groups: dict[int, list[int]] = {}
+    for n, share in enumerate(reducer.shares):
+        groups.setdefault(share, []).append(n)
+    import multiprocessing
+
+    parallel = (
+        jobs > 1 and len(groups) > 1 and isinstance(refs, RefTable)
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not parallel:
+        for members in groups.values():
+            for chunk, stats in _reduce_group(reducer, members, summaries, refs, log.spool, report_from):
+                log.add_chunk(chunk, stats)
+        return
+    # biggest inputs first, so the longest reduce starts at once
+    order = sorted(groups, key=lambda g: -getattr(summaries[g], "nbytes", 0))
+    context = multiprocessing.get_context("fork")
+    log.spool.lock = context.Lock()
+    _REDUCE_STATE = (reducer, summaries, refs, log.spool, report_from)
+    try:
+        with context.Pool(min(jobs, len(groups))) as pool:
+            results = dict(zip(order, pool.map(_reduce_child, [groups[g] for g in order], chunksize=1), strict=True))
+    finally:
+        _REDUCE_STATE = None
+        log.spool.lock = None
+    for g in groups:
+        for chunk, stats in results[g]:
+            log.add_chunk(chunk, stats)
+
+
+def _reduce_child(members: list[int]) -> list[tuple[Chunk, FindingStats]]:
+    assert _REDUCE_STATE is not None
+    reducer, summaries, refs, spool, report_from = _REDUCE_STATE
+    return _reduce_group(reducer, members, summaries, refs, spool, report_from)
+
+
+def _reduce_group(
+    reducer: _Worker,
+    members: list[int],
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    spool: Spool,
+    report_from: int,
+) -> list[tuple[Chunk, FindingStats]]:
+    """Reduce checks ``members`` (indexes into the corpus checks); their findings, located and
+    sorted in batches, are written to ``spool``; returns the chunks in order."""
     linter = reducer.linter_for("")
     ignored: dict[str, list[str]] = {}
+    out: list[tuple[Chunk, FindingStats]] = []
     batch: list[Finding] = []
-    for bucket, detector in zip(summaries, reducer.corpus, strict=True):
+
+    def flush() -> None:
+        if batch:
+            data, count, first, last, stats = seal_findings(batch)
+            out.append((Chunk(spool.put(data), count, first, last), stats))
+            batch.clear()
+
+    for n in members:
+        detector = reducer.corpus[n]
         spec = detector.check
-        for index, hit in detector.reduce(bucket):
+        for index, hit in detector.reduce(summaries[n]):
             if index < report_from:
                 continue  # a document of an earlier run, known only from the index
             ref = refs[index]
@@ -491,16 +557,9 @@ def _reduce(
                 continue
             batch.append(linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position))
             if len(batch) >= _BATCH:
-                _flush(batch, out)
-        _flush(batch, out)  # one detector's batches stay in document order
-
-
-def _flush(batch: list[Finding], out: FindingLog | list[Finding]) -> None:
-    if isinstance(out, FindingLog):
-        out.add_findings(batch)
-    else:
-        out.extend(batch)
-    batch.clear()
+                flush()
+        flush()  # one check's batches stay in document order
+    return out
 
 
 # -- fixing one source -------------------------------------------------------------------------------

@@ -47,29 +47,43 @@ class Blob:
 
 
 class Spool:
-    """An append-only temporary file of byte blobs, read back by position."""
+    """An append-only temporary file of byte blobs, read back by position.
+
+    Writes go straight to the descriptor (no buffering) at the current end of the file, under
+    ``lock`` when one is set: processes forked for a parallel reduce inherit the descriptor and
+    append their findings to the same file while the main process waits."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="newslint-")  # noqa: SIM115 (lives as long as the run)
-        self._end = 0
+        self._file = tempfile.TemporaryFile(prefix="newslint-", buffering=0)  # noqa: SIM115 (lives as long as the run)
+        self._fd = self._file.fileno()
+        self.lock: Any = None
 
     def put(self, data: bytes) -> Blob:
-        self._file.seek(self._end)
-        self._file.write(data)
-        blob = Blob(self._end, len(data))
-        self._end += len(data)
-        return blob
+        if self.lock is None:
+            return self._append(data)
+        with self.lock:
+            return self._append(data)
+
+    def _append(self, data: bytes) -> Blob:
+        offset = os.lseek(self._fd, 0, os.SEEK_END)
+        view = memoryview(data)
+        while view:
+            written = os.pwrite(self._fd, view, offset + len(data) - len(view))
+            view = view[written:]
+        return Blob(offset, len(data))
 
     def get(self, blob: Blob) -> bytes:
-        self._file.flush()
-        return os.pread(self._file.fileno(), blob.length, blob.offset)
+        data = os.pread(self._fd, blob.length, blob.offset)
+        if len(data) != blob.length:
+            raise OSError(f"newslint spool: short read at {blob.offset}")
+        return data
 
     def load(self, blob: Blob) -> Any:
         return pickle.loads(self.get(blob))
 
     @property
     def size(self) -> int:
-        return self._end
+        return os.fstat(self._fd).st_size
 
     def close(self) -> None:
         self._file.close()
@@ -162,12 +176,23 @@ class FindingLog:
     def add_sealed(self, data: bytes, count: int, first: tuple, last: tuple, stats: FindingStats) -> None:
         if not count:
             return
-        chunk = Chunk(self._spool.put(data), count, first, last)
-        if self._runs and self._runs[-1][-1].last <= first:
+        self.add_chunk(Chunk(self._spool.put(data), count, first, last), stats)  # out of order: a new run
+
+    def add_chunk(self, chunk: Chunk, stats: FindingStats) -> None:
+        """Take a chunk already written to this log's spool (by a reduce process)."""
+        if self._runs and self._runs[-1][-1].last <= chunk.first:
             self._runs[-1].append(chunk)
         else:
-            self._runs.append([chunk])  # out of order: a new run, merged when read
+            self._runs.append([chunk])
         self.stats.update(stats)
+
+    def merge(self, other: FindingLog) -> None:
+        """Take the chunks of another log over the same spool."""
+        assert other._spool is self._spool
+        for run in other._runs:
+            for chunk in run:
+                self.add_chunk(chunk, FindingStats())
+        self.stats.update(other.stats)
 
     def add_findings(self, findings: list[Finding]) -> None:
         if findings:
@@ -178,6 +203,10 @@ class FindingLog:
 
     def __bool__(self) -> bool:
         return self.stats.total > 0
+
+    @property
+    def spool(self) -> Spool:
+        return self._spool
 
     def _read(self, run: list[Chunk]) -> Iterator[Finding]:
         for chunk in run:
@@ -205,11 +234,13 @@ class SummaryRun:
         self._spool = spool
         self._chunks: list[tuple[int, Blob]] = []
         self.count = 0
+        self.nbytes = 0
 
     def add(self, base: int, data: bytes, count: int) -> None:
         if count:
             self._chunks.append((base, self._spool.put(data)))
             self.count += count
+            self.nbytes += len(data)
 
     def __len__(self) -> int:
         return self.count

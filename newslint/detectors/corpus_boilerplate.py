@@ -34,20 +34,16 @@ _TEXT_CHAR = re.compile(r"[^\W\d_]")
 _URL_ONLY = re.compile(r"^<?https?://\S+>?$")
 
 
-class _Line(NamedTuple):
-    key: bytes
-    start: int  # the line, break included, so a fix removes it whole
-    end: int
-    text_start: int  # the visible text, for the finding's span
-    text_end: int
-    shown: str
-
-
 class _Summary(NamedTuple):
+    """One document's candidate lines, laid out to unpickle fast and count with numpy: the reduce
+    reads every summary four times. (Pickled as a plain tuple: see :meth:`CorpusBoilerplateDetector.map`.)"""
+
     source: str
-    body_digest: bytes
-    lines: tuple[_Line, ...]
-    sketch: bytes  # uint32 hashes of the body's lines (packed): near-copies of one article count once
+    body: int  # 64-bit digest of the body: identical bodies count once
+    keys: bytes  # uint64 per candidate line: hash of its normalised text
+    spans: bytes  # int64 × 4 per line: line start and end (break included), visible text start and end
+    shown: tuple[str, ...]  # the visible text of each line, for the message
+    sketch: bytes  # uint32 hashes of the body's lines (sorted): near-copies of one article count once
 
 
 _SKETCH_LINES = 64
@@ -81,7 +77,9 @@ class CorpusBoilerplateDetector(CorpusDetector):
     }
 
     def map(self, doc: Document) -> _Summary:
-        lines: list[_Line] = []
+        keys: list[bytes] = []
+        spans = array("q")
+        shown_lines: list[str] = []
         bodies = []
         sketch: set[int] = set()
         for region in self.regions(doc):
@@ -106,10 +104,13 @@ class CorpusBoilerplateDetector(CorpusDetector):
                 norm = normalise(shown)
                 if len(_TEXT_CHAR.findall(norm)) < self.p["min_text_chars"] and not _URL_ONLY.match(norm):
                     continue
-                key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-                lines.append(_Line(key, start, end, text_start, text_start + len(shown), shown))
-        digest = hashlib.blake2b("\0".join(bodies).encode("utf-8", "surrogatepass"), digest_size=12).digest()
-        return _Summary(self._source(doc), digest, tuple(lines), array("I", sorted(sketch)).tobytes())
+                keys.append(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest())
+                spans.extend((start, end, text_start, text_start + len(shown)))
+                shown_lines.append(shown)
+        digest = hashlib.blake2b("\0".join(bodies).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        # a plain tuple: unpickling a NamedTuple calls its class, four passes × millions of documents
+        return (self._source(doc), int.from_bytes(digest, "little"), b"".join(keys), spans.tobytes(),  # type: ignore[return-value]
+                tuple(shown_lines), array("I", sorted(sketch)).tobytes())
 
     def _distinct(self, sketches: list[bytes]) -> int:
         """How many different articles hold a line: near-copies (mostly the same lines) count once."""
@@ -129,88 +130,91 @@ class CorpusBoilerplateDetector(CorpusDetector):
         return doc.path.rsplit("/", 1)[0] if "/" in doc.path else "."
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
-        """Four streaming passes over the spooled summaries, each keeping less than the last:
-        (1) per source, the distinct bodies, and a fixed-size table counting line hashes (a line in
-        fewer than ``min_documents`` documents can be dropped without knowing it); (2) for the lines
-        that pass, distinct bodies per line; (3) for lines held by enough bodies, the sketches of the
-        first :data:`_EXACT_HOLDERS` of them, to count near-copies once; (4) the findings."""
+        """Four streaming passes over the spooled summaries, each keeping less than the last, each
+        counting a batch of documents at a time with numpy: (1) per source, the distinct bodies, and
+        a fixed-size table counting line hashes (a line in fewer than ``min_documents`` documents
+        can be dropped without knowing it); (2) for the lines that pass, distinct bodies per line;
+        (3) for lines held by enough bodies, the sketches of the first :data:`_EXACT_HOLDERS` of
+        them, to count near-copies once; (4) the findings."""
         from newslint.dedup.minhash import _np
 
         np = _np()
         sources: dict[str, int] = {}
-        bodies: list[array] = []
+        bodies: list[list[int]] = []
         table = np.zeros(_TABLE, dtype=np.uint32)
-        pending = array("Q")
-        for _, summary in summaries:
-            source = sources.setdefault(summary.source, len(sources))
-            if source == len(bodies):
-                bodies.append(array("Q"))
-            bodies[source].append(_prefix(summary.body_digest))
-            pending.extend(_line_id(source, line.key) % _TABLE for line in summary.lines)
-            if len(pending) >= 1 << 20:
-                table += np.bincount(np.frombuffer(pending, dtype=np.uint64), minlength=_TABLE).astype(np.uint32)
-                pending = array("Q")
-        if pending:
-            table += np.bincount(np.frombuffer(pending, dtype=np.uint64), minlength=_TABLE).astype(np.uint32)
-        totals = [len(np.unique(np.frombuffer(b, dtype=np.uint64))) for b in bodies]
+        for batch in _batches(summaries):
+            for _, summary in batch:
+                source = sources.setdefault(summary[0], len(sources))
+                if source == len(bodies):
+                    bodies.append([])
+                bodies[source].append(summary[1])
+            line_ids, _ = _line_ids(np, batch, sources)
+            table += np.bincount(line_ids % _TABLE, minlength=_TABLE).astype(np.uint32)
+        totals = [len(set(b)) for b in bodies]
         del bodies
         floor = self.p["min_documents"]
         needed = [max(floor, self.p["min_fraction"] * total) for total in totals]
 
-        # (2) distinct bodies of each surviving line
-        ids, owners = array("Q"), array("Q")
-        for _, summary in summaries:
-            source = sources[summary.source]
-            body = _prefix(summary.body_digest)
-            for line in summary.lines:
-                line_id = _line_id(source, line.key)
-                if table[line_id % _TABLE] >= floor:
-                    ids.append(line_id)
-                    owners.append(body)
+        # (2) distinct bodies of each line that passed the table
+        id_parts, body_parts = [], []
+        for batch in _batches(summaries):
+            line_ids, owners = _line_ids(np, batch, sources)
+            keep = table[line_ids % _TABLE] >= floor
+            id_parts.append(line_ids[keep])
+            body_parts.append(owners[keep])
         del table
-        if not ids:
+        if not id_parts or not sum(len(p) for p in id_parts):
             return
-        pairs = np.unique(np.stack([np.frombuffer(ids, dtype=np.uint64), np.frombuffer(owners, dtype=np.uint64)],
-                                   axis=1), axis=0)
-        line_ids, body_counts = np.unique(pairs[:, 0], return_counts=True)
-        del pairs, ids, owners
+        ids, owners = np.concatenate(id_parts), np.concatenate(body_parts)
+        del id_parts, body_parts
+        order = np.lexsort((owners, ids))
+        ids, owners = ids[order], owners[order]
+        first = np.ones(len(ids), dtype=bool)
+        first[1:] = (ids[1:] != ids[:-1]) | (owners[1:] != owners[:-1])
+        line_ids, body_counts = np.unique(ids[first], return_counts=True)
+        del ids, owners, first, order
         bodies_of = dict(zip(line_ids.tolist(), body_counts.tolist(), strict=True))
+        floor_ids = line_ids[body_counts >= floor]
 
         # (3) sketches of the first holders of each line that enough bodies hold
         held: dict[int, dict[int, bytes]] = {}
-        for _, summary in summaries:
-            source = sources[summary.source]
-            body = _prefix(summary.body_digest)
-            for line in summary.lines:
-                line_id = _line_id(source, line.key)
-                if bodies_of.get(line_id, 0) < needed[source]:
+        for batch in _batches(summaries):
+            for line_id, position, _ in _members(np, batch, sources, floor_ids):
+                summary = batch[position][1]
+                if bodies_of[line_id] < needed[sources[summary[0]]]:
                     continue
                 holders = held.setdefault(line_id, {})
-                if len(holders) < _EXACT_HOLDERS and body not in holders:
-                    holders[body] = summary.sketch
+                if len(holders) < _EXACT_HOLDERS and summary[1] not in holders:
+                    holders[summary[1]] = summary[5]
         counts: dict[int, int] = {}
         for line_id, holders in held.items():
             distinct = self._distinct(list(holders.values()))
             counts[line_id] = distinct + max(0, bodies_of[line_id] - len(holders))
-        del held
+        del held, bodies_of
+        found = np.fromiter((k for k, c in counts.items() if c >= floor), dtype=np.uint64)
+        if not len(found):
+            return
 
         # (4) one finding per boilerplate line of each document
         names = {number: name for name, number in sources.items()}
-        for index, summary in summaries:
-            source = sources[summary.source]
-            seen: set[int] = set()
-            for line in summary.lines:
-                line_id = _line_id(source, line.key)
-                count = counts.get(line_id, 0)
-                if count < needed[source] or line_id in seen:
+        for batch in _batches(summaries):
+            hits: list[tuple[int, Hit]] = []
+            seen: set[tuple[int, int]] = set()
+            for line_id, position, n in _members(np, batch, sources, found):
+                index, summary = batch[position]
+                source = sources[summary[0]]
+                count = counts[line_id]
+                if count < needed[source] or (position, line_id) in seen:
                     continue
-                seen.add(line_id)
-                yield index, Hit(
-                    line.text_start,
-                    line.text_end,
-                    {"line": line.shown, "count": count, "total": totals[source], "source": names[source]},
-                    (Edit(line.start, line.end, ""),),
-                )
+                seen.add((position, line_id))
+                start, end, text_start, text_end = array("q", summary[3][32 * n:32 * n + 32])
+                hits.append((index, Hit(
+                    text_start,
+                    text_end,
+                    {"line": summary[4][n], "count": count, "total": totals[source], "source": names[source]},
+                    (Edit(start, end, ""),),
+                )))
+            yield from hits
 
 
 # Near-copies are told apart by sketch for the first this-many distinct bodies holding a line; beyond
@@ -220,10 +224,49 @@ _EXACT_HOLDERS = 200
 _TABLE = 1 << 22  # counters of the pass-1 filter (16 MB); collisions only let more lines through
 
 
-def _prefix(digest: bytes) -> int:
-    return int.from_bytes(digest[:8], "little")
+_BATCH = 4096
 
 
-def _line_id(source: int, key: bytes) -> int:
-    """One 64-bit id for (source, normalised line): the line hash mixed with the source number."""
-    return int.from_bytes(key, "little") ^ ((source + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
+def _batches(summaries: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    batch: list[tuple[int, Any]] = []
+    for item in summaries:
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _salt(source: int) -> int:
+    return (source + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF
+
+
+def _ids_of(np: Any, keys: bytes, source: int) -> Any:
+    """One 64-bit id per line for (source, normalised line): the line hash mixed with the source."""
+    return np.frombuffer(keys, dtype=np.uint64) ^ np.uint64(_salt(source))
+
+
+def _line_ids(np: Any, batch: list[tuple[int, Any]], sources: dict[str, int]) -> tuple[Any, Any]:
+    """Line ids of a batch of summaries, and the body digest of the document holding each."""
+    keys = np.frombuffer(b"".join(s[2] for _, s in batch), dtype=np.uint64)
+    counts = np.fromiter((len(s[2]) // 8 for _, s in batch), dtype=np.int64, count=len(batch))
+    salts = np.fromiter((_salt(sources[s[0]]) for _, s in batch), dtype=np.uint64, count=len(batch))
+    owners = np.fromiter((s[1] for _, s in batch), dtype=np.uint64, count=len(batch))
+    return keys ^ np.repeat(salts, counts), np.repeat(owners, counts)
+
+
+def _members(
+    np: Any, batch: list[tuple[int, Any]], sources: dict[str, int], wanted: Any
+) -> Iterator[tuple[int, int, int]]:
+    """(line id, position in batch, line number in its summary) of every line of the batch whose id
+    is in ``wanted``, in batch and line order."""
+    line_ids, _ = _line_ids(np, batch, sources)
+    hit = np.flatnonzero(np.isin(line_ids, wanted))
+    if not len(hit):
+        return
+    counts = np.fromiter((len(s[2]) // 8 for _, s in batch), dtype=np.int64, count=len(batch))
+    position = np.repeat(np.arange(len(batch)), counts)
+    starts = np.cumsum(counts) - counts
+    number = np.arange(len(line_ids)) - starts[position]
+    yield from zip(line_ids[hit].tolist(), position[hit].tolist(), number[hit].tolist(), strict=True)
