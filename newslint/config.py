@@ -67,8 +67,12 @@ def _relative(path: Path, root: Path) -> str:
     """``path`` relative to the config's folder, in POSIX form (string work only: called per file)."""
     absolute = os.path.abspath(path)
     base = _absolute_root(str(root))
-    if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
-        return PurePosixPath(*Path(os.path.relpath(absolute, base)).parts).as_posix()
+    if absolute == base:
+        return "."
+    prefix = base.rstrip(os.sep) + os.sep
+    if absolute.startswith(prefix):
+        rel = absolute[len(prefix):]
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
     return path.as_posix()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newslint.config import Settings
+from newslint.config import DEFAULT_EXCLUDE, Settings
 from newslint.decoding import BinaryInputError, decode_bytes, encode_text
 from newslint.document import Document, Format, detect_format, file_document, text_document
 from newslint.report import InputProblem
@@ -51,14 +51,20 @@ def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = Fal
             continue
         path = Path(entry)
         if path.is_dir():
+            if not settings.exclude and settings.excluded(path):
+                continue  # inside a VCS or tool folder: every file below would be excluded
             for root, dirs, files in os.walk(path):
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not settings.excluded(root_path / d))
                 for name in sorted(files):
-                    candidate = root_path / name
                     if not any(fnmatch.fnmatch(name.lower(), pat) for pat in settings.include):
                         continue
-                    if settings.excluded(candidate) or candidate in seen:
+                    candidate = root_path / name
+                    # the folders above were checked on the way down: without exclude globs only
+                    # the name itself can still be excluded (a 5,000-file walk must stay cheap)
+                    if (settings.excluded(candidate) if settings.exclude else name in DEFAULT_EXCLUDE):
+                        continue
+                    if candidate in seen:
                         continue
                     seen.add(candidate)
                     yield candidate

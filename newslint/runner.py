@@ -11,6 +11,7 @@ compact line index per document), then reduce once at the end.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import difflib
 import os
@@ -102,6 +103,15 @@ class TaskResult:
     sealed_refs: bytes = b""
     sealed_summaries: list[tuple[bytes, int]] = field(default_factory=list)
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["fixed"] = dict(self.fixed)  # a Counter unpickles through Python code: 5,000 cached files
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["fixed"] = Counter(state["fixed"]) if state["fixed"] else Counter()
+        self.__dict__.update(state)
+
     def seal(self) -> TaskResult:
         if self.sealed_findings is None:
             self.sealed_findings = seal_findings(self.findings)
@@ -132,10 +142,14 @@ class _Worker:
     def __init__(self, request: RunRequest) -> None:
         self.request = request
         self.settings = request.settings
-        base = Linter(request.specs, self.settings.severity)
-        self._linters: dict[tuple[str, ...], Linter] = {(): base}
+        # The document checks' linter is built on first use: a warm run served from the cache, or
+        # the main process of a pool, never imports the detector modules. Corpus checks are needed
+        # here (the reduce), and their findings are located by a linter of corpus checks only.
+        self._linters: dict[tuple[str, ...], Linter] = {}
+        corpus_specs = [s for s in request.specs if s.scope.value == "corpus"]
+        self.locator = Linter(corpus_specs, self.settings.severity)
         self.corpus = [
-            d for d in base.corpus_detectors
+            d for d in self.locator.corpus_detectors
             if isinstance(d, CorpusDetector) and not (request.single_document and d.min_documents > 1)
         ]
         # which earlier corpus check's summaries each one shares (itself when none): mapped once, stored once
@@ -156,6 +170,32 @@ class _Worker:
             linter = Linter(specs, self.settings.severity)
             self._linters[ignored] = linter
         return linter
+
+    def cached_results(self, tasks: Sequence[Task]) -> dict[int, TaskResult]:
+        """Results of the file tasks the cache holds (by task number); nothing when it is empty."""
+        cache = self.cache
+        if cache is None or not cache.folder.is_dir():
+            return {}
+        keys: list[str | None] = []
+        for task in tasks:
+            key = None
+            if isinstance(task, Path):
+                with contextlib.suppress(OSError):  # the task reports it
+                    key = cache.key(task.as_posix(), task.read_bytes())
+            keys.append(key)
+        if None not in keys:  # the same files, unchanged: the whole run's results in one entry
+            whole = cache.get(_manifest_key(keys))  # type: ignore[arg-type]
+            if isinstance(whole, list) and len(whole) == len(tasks) and all(isinstance(r, TaskResult) for r in whole):
+                for result, key in zip(whole, keys, strict=True):
+                    result.cache_key = key
+                return dict(enumerate(whole))
+        out: dict[int, TaskResult] = {}
+        for n, key in enumerate(keys):
+            hit = cache.get(key) if key is not None else None
+            if isinstance(hit, TaskResult) and hit.sealed_findings is not None:
+                hit.cache_key = key
+                out[n] = hit
+        return out
 
     # -- one task ---------------------------------------------------------------------------------
 
@@ -247,6 +287,13 @@ class _Worker:
         return result
 
 
+def _manifest_key(keys: Sequence[str]) -> str:
+    return "run-" + config_fingerprint(("run", list(keys)))[:40]
+
+
+_MANIFEST_MAX_BYTES = 64 * 1024 * 1024  # a larger run's results are cached per file only
+
+
 def fingerprint(request: RunRequest) -> str:
     settings = request.settings
     return config_fingerprint((
@@ -256,6 +303,11 @@ def fingerprint(request: RunRequest) -> str:
         tuple(settings.text_fields), tuple(settings.extra_fields),
         request.unsafe_fixes,
     ))
+
+
+def _sealed_size(result: TaskResult) -> int:
+    found = result.sealed_findings[0] if result.sealed_findings else b""
+    return len(found) + len(result.sealed_refs) + sum(len(data) for data, _ in result.sealed_summaries)
 
 
 # -- the pool ----------------------------------------------------------------------------------------
@@ -319,17 +371,24 @@ def _job_count(request: RunRequest, tasks: Sequence[Task]) -> int:
 
 
 def _results(request: RunRequest, tasks: list[Task], jobs: int, worker: _Worker) -> Iterator[TaskResult]:
-    if jobs <= 1:
-        for task in tasks:
-            yield worker.run_task(task)
+    """Each task's result, in task order. Cached results are looked up here first: a warm run over
+    unchanged files then starts no pool and builds no checks; only the misses go to the workers."""
+    cached = worker.cached_results(tasks)
+    todo = [task for n, task in enumerate(tasks) if n not in cached]
+    jobs = min(jobs, max(1, len(todo)))
+    if jobs <= 1 or len(todo) < 2:
+        for n, task in enumerate(tasks):
+            yield cached.pop(n) if n in cached else worker.run_task(task)
         return
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    chunksize = 1 if any(isinstance(t, _Slice) for t in tasks) else 8
+    chunksize = 1 if any(isinstance(t, _Slice) for t in todo) else 8
     with context.Pool(jobs, initializer=_init_worker, initargs=(request,)) as pool:
-        yield from pool.imap(_pool_task, tasks, chunksize=chunksize)
+        fresh = pool.imap(_pool_task, todo, chunksize=chunksize)
+        for n in range(len(tasks)):
+            yield cached.pop(n) if n in cached else next(fresh)
 
 
 def run(request: RunRequest) -> RunOutput:
@@ -374,9 +433,17 @@ def _run(request: RunRequest) -> RunOutput:
     summaries = [summaries[share] for share in reducer.shares]  # checks sharing a map share the stream
     refs = RefTable(spool)
     run_keys: list[str | None] = []
+    # results kept to store the whole run as one cache entry (what a warm run reads back)
+    whole: list[TaskResult] | None = [] if reducer.cache is not None else None
+    whole_bytes = 0
     try:
         for result in _results(request, tasks, jobs, reducer):
             run_keys.append(result.cache_key)
+            if whole is not None:
+                whole_bytes += _sealed_size(result)
+                whole = whole if result.cache_key is not None and whole_bytes <= _MANIFEST_MAX_BYTES else None
+                if whole is not None:
+                    whole.append(result)
             files += result.counted
             assert result.sealed_findings is not None
             findings.add_sealed(*result.sealed_findings)
@@ -399,6 +466,10 @@ def _run(request: RunRequest) -> RunOutput:
         if progress is not None:
             progress.close()
     _cached_reduce(request, reducer, summaries, refs, run_keys, findings, jobs)
+    if whole is not None and reducer.cache is not None and len(whole) == len(tasks) and whole:
+        key = _manifest_key(run_keys)  # type: ignore[arg-type]
+        if reducer.cache.get(key) is None:
+            reducer.cache.put(key, whole)
     result = RunResult(
         findings=findings,
         checks={s.code: s for s in request.specs},
@@ -503,6 +574,7 @@ def _reduce(
     # biggest inputs first, so the longest reduce starts at once
     order = sorted(groups, key=lambda g: -getattr(summaries[g], "nbytes", 0))
     context = multiprocessing.get_context("fork")
+    log.spool.flush()  # the children read what is on disk and append after it
     log.spool.lock = context.Lock()
     _REDUCE_STATE = (reducer, summaries, refs, log.spool, report_from)
     try:
@@ -511,6 +583,7 @@ def _reduce(
     finally:
         _REDUCE_STATE = None
         log.spool.lock = None
+        log.spool.sync_end()
     for g in groups:
         for chunk, stats in results[g]:
             log.add_chunk(chunk, stats)
@@ -532,7 +605,7 @@ def _reduce_group(
 ) -> list[tuple[Chunk, FindingStats]]:
     """Reduce checks ``members`` (indexes into the corpus checks); their findings, located and
     sorted in batches, are written to ``spool``; returns the chunks in order."""
-    linter = reducer.linter_for("")
+    linter = reducer.locator
     ignored: dict[str, list[str]] = {}
     out: list[tuple[Chunk, FindingStats]] = []
     batch: list[Finding] = []
