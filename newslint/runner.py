@@ -466,7 +466,7 @@ def _run(request: RunRequest) -> RunOutput:
         if progress is not None:
             progress.close()
     _cached_reduce(request, reducer, summaries, refs, run_keys, findings, jobs)
-    if whole is not None and reducer.cache is not None and len(whole) == len(tasks) and whole:
+    if whole is not None and reducer.cache is not None and len(whole) == len(tasks) and len(whole) > 1:
         key = _manifest_key(run_keys)  # type: ignore[arg-type]
         if reducer.cache.get(key) is None:
             reducer.cache.put(key, whole)

@@ -69,6 +69,11 @@ def test_unchanged_run_reuses_the_corpus_reduce(tmp_path: Path, capsys) -> None:
     assert list(cache.rglob("reduce-*"))
     main(args)
     assert capsys.readouterr().out == first
+    manifests = list(cache.rglob("run-*"))  # the whole unchanged run, read back as one entry
+    assert len(manifests) == 1
+    manifests[0].write_bytes(b"garbage")
+    main(args)
+    assert capsys.readouterr().out == first  # a corrupt entry is a miss
     (tmp_path / "b.md").write_text(article.replace("五点三", "四点八"), encoding="utf-8")
     main(args)
     assert json.loads(capsys.readouterr().out) == []  # a changed file: the reduce runs again
