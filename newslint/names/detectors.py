@@ -33,8 +33,10 @@ class _NamesCorpus(CorpusDetector):
 
     def map(self, doc: Document) -> Any:
         from newslint.names.analyze import summarise
+        from newslint.names.pairing import pack
 
-        return summarise(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
+        return pack(summarise(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"])),
+                    tuple(self.p["shared_fields"]))
 
     def map_key(self) -> tuple:
         # NL503 and NL601 summarise a document the same way: the runner maps and stores it once

@@ -266,24 +266,63 @@ def _explicit(en: dict[int, Summary], zh: dict[int, Summary], link_fields: Itera
     return out
 
 
-def find_pairs(summaries: Iterable[tuple[int, Summary]], threshold: float = 0.5, margin: float = 0.15,
+# A packed entry, what the names checks' ``map`` stores: ``(lang, blocking keys, link names, pickled
+# Summary)``. Passes over millions of Chinese records then read only the keys and names; the full
+# summary is unpickled for the English documents and the few Chinese candidates.
+Packed = tuple
+
+
+def pack(s: Summary, shared_fields: Iterable[str] = ("source_url",)) -> Packed:
+    import pickle
+
+    names: tuple[str, ...] = ()
+    if s.lang == "zh":
+        found = {s.path, s.path.rsplit("/", 1)[-1]}
+        found.update(s.meta[f] for f in ("url", "link", "id", "source_url", "permalink", *shared_fields)
+                     if s.meta.get(f))
+        names = tuple(sorted(found))
+    keys = tuple(sorted(_block_keys(s))) if s.lang in ("zh", "en") else ()
+    return (s.lang, keys, names, pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _unpacked(entry: Summary | Packed) -> Summary:
+    if isinstance(entry, Summary):
+        return entry
+    import pickle
+
+    return pickle.loads(entry[3])
+
+
+def _facts(entry: Summary | Packed, shared_fields: tuple[str, ...]) -> tuple[str, set[str], set[str]]:
+    """(lang, blocking keys, link names) of a packed entry or a plain summary."""
+    if isinstance(entry, Summary):
+        names = {entry.path, entry.path.rsplit("/", 1)[-1]}
+        names.update(entry.meta[f] for f in ("url", "link", "id", "source_url", "permalink", *shared_fields)
+                     if entry.meta.get(f))
+        return entry.lang, _block_keys(entry) if entry.lang in ("zh", "en") else set(), names
+    return entry[0], set(entry[1]), set(entry[2])
+
+
+def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: float = 0.5, margin: float = 0.15,
                link_fields: Iterable[str] = ("translation_of",),
                shared_fields: Iterable[str] = ("source_url",)) -> tuple[list[Pair], _Corpus | None]:
     """Confirmed (English, Chinese) translation pairs of a run.
 
-    ``summaries`` may be a spooled stream, read twice: the English documents are kept whole (they
-    are the side that is checked), the Chinese ones only when they can pair with one of them — a
-    candidate of the blocking, or the target of an explicit link. Memory is then bounded by the
-    English side and the candidates, not by a corpus of millions of Chinese records."""
+    ``summaries`` (plain or :func:`pack`-ed) may be a spooled stream, read twice or three times:
+    the English documents are kept whole (they are the side that is checked), the Chinese ones only
+    when they can pair with one of them — a candidate of the blocking, or the target of an explicit
+    link. Memory is then bounded by the English side and the candidates, not by a corpus of
+    millions of Chinese records."""
     link_fields, shared_fields = tuple(link_fields), tuple(shared_fields)
     en: dict[int, Summary] = {}
     zh_count = 0
-    for i, s in summaries:
-        if s is None:
+    for i, entry in summaries:
+        if entry is None:
             continue
-        if s.lang == "en":
-            en[i] = s
-        elif s.lang == "zh":
+        lang = entry.lang if isinstance(entry, Summary) else entry[0]
+        if lang == "en":
+            en[i] = _unpacked(entry)
+        elif lang == "zh":
             zh_count += 1
     if not en or not zh_count:
         return [], None
@@ -304,7 +343,7 @@ def find_pairs(summaries: Iterable[tuple[int, Summary]], threshold: float = 0.5,
     return sorted(pairs, key=lambda p: p.en), corpus
 
 
-def _wanted_chinese(summaries: Iterable[tuple[int, Summary]], en: dict[int, Summary], zh_count: int,
+def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en: dict[int, Summary], zh_count: int,
                     link_fields: tuple[str, ...], shared_fields: tuple[str, ...],
                     ) -> tuple[dict[int, Summary], set[str] | None]:
     """The Chinese summaries that can matter: all of them in a small run; else those sharing two
@@ -322,33 +361,31 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary]], en: dict[int, Summ
             for key in _block_keys(s):
                 en_keys[key].append(e)
         postings: dict[str, int] = defaultdict(int)  # Chinese documents per key (keys English documents hold)
-        for _, s in summaries:
-            if s is not None and s.lang == "zh":
-                for key in _block_keys(s) & en_keys.keys():
+        for _, entry in summaries:
+            if entry is None:
+                continue
+            lang, keys, _ = _facts(entry, shared_fields)
+            if lang == "zh":
+                for key in keys & en_keys.keys():
                     postings[key] += 1
         usable = {key for key, n in postings.items() if n <= MAX_POSTINGS}
     out: dict[int, Summary] = {}
-    for z, s in summaries:
-        if s is None or s.lang != "zh":
+    for z, entry in summaries:
+        if entry is None:
             continue
-        if small or _linkable(s, targets, shared_fields):
-            out[z] = s
+        lang, keys, names = _facts(entry, shared_fields)
+        if lang != "zh":
+            continue
+        if small or (targets and not names.isdisjoint(targets)):
+            out[z] = _unpacked(entry)
             continue
         shared: dict[int, int] = defaultdict(int)
-        for key in _block_keys(s) & usable:
+        for key in keys & usable:
             for e in en_keys[key]:
                 shared[e] += 1
         if any(n >= 2 for n in shared.values()):
-            out[z] = s
+            out[z] = _unpacked(entry)
     return out, None if small else usable
-
-
-def _linkable(s: Summary, targets: set[str], shared_fields: tuple[str, ...]) -> bool:
-    if not targets:
-        return False
-    names = {s.path, s.path.rsplit("/", 1)[-1]}
-    names.update(s.meta[f] for f in ("url", "link", "id", "source_url", "permalink", *shared_fields) if s.meta.get(f))
-    return not names.isdisjoint(targets)
 
 
 # -- alignment -------------------------------------------------------------------------------------
