@@ -155,6 +155,8 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         stdin_filename=args.stdin_filename,
         jobs=args.jobs,
         index=args.index,
+        # the workers render the report lines when the format is one line per finding
+        render=None if args.statistics else {"json": "json", "jsonl": "json", "text": "text"}.get(args.format),
         cache=not args.no_cache and not os.environ.get("NEWSLINT_NO_CACHE"),
         cache_root=args.cache_dir or (Path(os.environ["NEWSLINT_CACHE_DIR"])
                                       if os.environ.get("NEWSLINT_CACHE_DIR") else None),

@@ -55,6 +55,7 @@ class RunRequest:
     cache_root: Path | None = None
     progress: bool = True
     index: Path | None = None  # saved corpus index (map summaries of earlier runs)
+    render: str | None = None  # "json"/"text": workers render report lines (check mode; see spool.seal_findings)
 
 
 @dataclass
@@ -112,9 +113,9 @@ class TaskResult:
         state["fixed"] = Counter(state["fixed"]) if state["fixed"] else Counter()
         self.__dict__.update(state)
 
-    def seal(self) -> TaskResult:
+    def seal(self, render: str | None = None, unsafe: bool = False) -> TaskResult:
         if self.sealed_findings is None:
-            self.sealed_findings = seal_findings(self.findings)
+            self.sealed_findings = seal_findings(self.findings, render, unsafe)
             self.findings = []
             self.docs = len(self.refs)
             self.sealed_refs = dumps(self.refs) if self.refs else b""
@@ -146,6 +147,7 @@ class _Worker:
         # the main process of a pool, never imports the detector modules. Corpus checks are needed
         # here (the reduce), and their findings are located by a linter of corpus checks only.
         self._linters: dict[tuple[str, ...], Linter] = {}
+        self.render = None if request.fix else request.render
         corpus_specs = [s for s in request.specs if s.scope.value == "corpus"]
         self.locator = Linter(corpus_specs, self.settings.severity)
         self.corpus = [
@@ -200,7 +202,7 @@ class _Worker:
     # -- one task ---------------------------------------------------------------------------------
 
     def run_task(self, task: Task) -> TaskResult:
-        return self._run_task(task).seal()
+        return self._run_task(task).seal(self.render, self.request.unsafe_fixes)
 
     def _run_task(self, task: Task) -> TaskResult:
         if isinstance(task, _Slice):
@@ -230,7 +232,7 @@ class _Worker:
             loaded: SourceFile | InputProblem = read_source(task, data, display, self.settings)
         except BinaryInputError as exc:
             loaded = InputProblem(display, f"skipped: {exc}", skipped=True)
-        result = self._run_loaded(loaded, len(data)).seal()
+        result = self._run_loaded(loaded, len(data)).seal(self.render, self.request.unsafe_fixes)
         if key is not None and self.cache is not None and not result.problems:
             self.cache.put(key, result)
             result.cache_key = key
@@ -301,7 +303,7 @@ def fingerprint(request: RunRequest) -> str:
         sorted((k, v.value) for k, v in settings.severity.items()),
         sorted((k, tuple(v)) for k, v in settings.per_file_ignores.items()),
         tuple(settings.text_fields), tuple(settings.extra_fields),
-        request.unsafe_fixes,
+        request.unsafe_fixes, None if request.fix else request.render,
     ))
 
 
@@ -396,7 +398,7 @@ def run(request: RunRequest) -> RunOutput:
     their edits (computed on the unchanged text) are applied with the first round of each file."""
     corpus_specs = [s for s in request.specs if s.scope.value == "corpus"]
     if request.fix and corpus_specs and not request.corpus_fixes:
-        first = run(dataclasses.replace(request, fix=False, diff=False, specs=corpus_specs, cache=False))
+        first = run(dataclasses.replace(request, fix=False, diff=False, specs=corpus_specs, cache=False, render=None))
         groups: dict[tuple[str, int | None, str | None], list[Finding]] = {}
         reported: list[Finding] = []
         for finding in first.result.findings:
@@ -422,7 +424,7 @@ def _run(request: RunRequest) -> RunOutput:
     reducer = _Worker(request)  # runs the tasks too when there is no pool
     progress = Progress(len(tasks)) if request.progress else None
     spool = Spool()
-    findings = FindingLog(spool)
+    findings = FindingLog(spool, reducer.render)
     problems: list[InputProblem] = []
     fixed: Counter[str] = Counter()
     diffs: list[str] = []
@@ -503,13 +505,13 @@ def _cached_reduce(
     key = "reduce-" + config_fingerprint(("reduce", run_keys))[:40]
     cached = cache.get(key)
     if isinstance(cached, list):
-        log.add_findings(cached)
+        for sealed in cached:
+            log.add_sealed(*sealed)
         return
-    fresh = FindingLog(log.spool)
+    fresh = FindingLog(log.spool, log.rendered)
     _reduce_with_index(request, reducer, summaries, refs, fresh, jobs)
-    found = list(fresh) if len(fresh) <= _REDUCE_CACHE_MAX else None
-    if found is not None:
-        cache.put(key, found)
+    if len(fresh) <= _REDUCE_CACHE_MAX:
+        cache.put(key, fresh.export())
     log.merge(fresh)
 
 
@@ -612,7 +614,7 @@ def _reduce_group(
 
     def flush() -> None:
         if batch:
-            data, count, first, last, stats = seal_findings(batch)
+            data, count, first, last, stats = seal_findings(batch, reducer.render, reducer.request.unsafe_fixes)
             out.append((Chunk(spool.put(data), count, first, last), stats))
             batch.clear()
 

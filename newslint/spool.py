@@ -181,21 +181,45 @@ class Chunk:
     last: tuple
 
 
-def seal_findings(findings: list[Finding]) -> tuple[bytes, int, tuple, tuple, FindingStats]:
-    """What a worker sends for its findings: the sorted list pickled, its ends, and its counts."""
+def seal_findings(findings: list[Finding], render: str | None = None,
+                  unsafe: bool = False) -> tuple[bytes, int, tuple, tuple, FindingStats]:
+    """What a worker sends for its findings: the sorted list pickled, its ends, and its counts.
+
+    With ``render`` (``"json"`` or ``"text"``) the report lines are made here, in the worker, and
+    stored as ``(sort key, line)`` instead of findings: rendering millions of findings is then
+    spread over the workers instead of running in the main process after them."""
     findings.sort(key=Finding.sort_key)
     first = findings[0].sort_key() if findings else ()
     last = findings[-1].sort_key() if findings else ()
-    return dumps(findings), len(findings), first, last, FindingStats.of(findings)
+    entries: list[Any] = findings
+    if render is not None:
+        line = _line_renderer(render, unsafe)
+        entries = [(f.sort_key(), line(f)) for f in findings]
+    return dumps(entries), len(findings), first, last, FindingStats.of(findings)
+
+
+def _line_renderer(render: str, unsafe: bool) -> Any:
+    if render == "json":
+        import json
+
+        from newslint.reporters.jsonfmt import finding_object
+
+        return lambda f: json.dumps(finding_object(f), ensure_ascii=False)
+    if render == "text":
+        from newslint.reporters.text import finding_line
+
+        return lambda f: finding_line(f, unsafe)
+    raise ValueError(f"no line rendering for {render!r}")
 
 
 class FindingLog:
     """The findings of a run, spooled to disk in sorted chunks and read back in report order."""
 
-    def __init__(self, spool: Spool | None = None) -> None:
+    def __init__(self, spool: Spool | None = None, rendered: str | None = None) -> None:
         self._spool = spool or Spool()
         self._runs: list[list[Chunk]] = []
         self.stats = FindingStats()
+        self.rendered = rendered  # the chunks hold report lines of this format, not findings
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> FindingLog:
@@ -215,6 +239,15 @@ class FindingLog:
         else:
             self._runs.append([chunk])
         self.stats.update(stats)
+
+    def export(self) -> list[tuple[bytes, int, tuple, tuple, FindingStats]]:
+        """The chunks as :func:`seal_findings` made them (to cache; :meth:`add_sealed` takes them
+        back). The counts of the log go with its first chunk."""
+        out = []
+        for n, chunk in enumerate(c for run in self._runs for c in run):
+            out.append((self._spool.get(chunk.blob), chunk.count, chunk.first, chunk.last,
+                        self.stats if n == 0 else FindingStats()))
+        return out
 
     def merge(self, other: FindingLog) -> None:
         """Take the chunks of another log over the same spool."""
@@ -238,14 +271,28 @@ class FindingLog:
     def spool(self) -> Spool:
         return self._spool
 
-    def _read(self, run: list[Chunk]) -> Iterator[Finding]:
+    def _read(self, run: list[Chunk]) -> Iterator[Any]:
         for chunk in run:
             yield from self._spool.load(chunk.blob)
 
     def __iter__(self) -> Iterator[Finding]:
+        if self.rendered:
+            raise TypeError(f"this log holds {self.rendered} report lines, not findings")
         if len(self._runs) == 1:
             return self._read(self._runs[0])
         return heapq.merge(*(self._read(run) for run in self._runs), key=Finding.sort_key)
+
+    def lines(self) -> Iterator[str]:
+        """The report lines of a rendered log, in report order."""
+        if not self.rendered:
+            raise TypeError("this log holds findings, not report lines")
+        if len(self._runs) == 1:
+            return (line for _, line in self._read(self._runs[0]))
+        return (line for _, line in heapq.merge(*(self._read(run) for run in self._runs), key=_first))
+
+
+def _first(entry: tuple) -> Any:
+    return entry[0]
 
 
 def finding_stats(findings: Iterable[Finding]) -> FindingStats:

@@ -91,3 +91,28 @@ def test_blocked_pairing_keeps_only_pairable_chinese_and_finds_the_seed_pair(mon
     assert usable is not None and sorted(kept) == [1]
     pairs, _ = pairing.find_pairs(stream)
     assert [(p.en, p.zh) for p in pairs] == [(0, 1)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_lines_rendered_by_the_workers_equal_the_reporters_own(fmt: str) -> None:
+    """``newslint check`` lets the workers render report lines; the report must be byte-identical to
+    rendering the findings in the main process (including the corpus checks' findings)."""
+    from conftest import SEEDS
+
+    from newslint import runner
+    from newslint.config import Settings
+    from newslint.packs import builtin_pack_paths, load_packs
+    from newslint.report import ReportOptions
+    from newslint.reporters import render
+    from newslint.selection import select_checks
+
+    specs = select_checks(load_packs(builtin_pack_paths()), None)
+    reports = []
+    for mode in (None, fmt):
+        request = runner.RunRequest(paths=[str(SEEDS)], settings=Settings(), specs=specs, jobs=1,
+                                    cache=False, progress=False, render=mode)
+        result = runner.run(request).result
+        assert (result.findings.rendered == mode) if mode else not result.findings.rendered
+        reports.append(render(fmt, result, ReportOptions()))
+    assert reports[0] == reports[1]
+    assert reports[0].count("NL601") == 2 and "NL301" in reports[0]  # document and corpus findings both there

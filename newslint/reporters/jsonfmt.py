@@ -24,24 +24,31 @@ from typing import Any, TextIO
 from newslint.model import Applicability, Finding, Position
 from newslint.report import ReportOptions, RunResult
 from newslint.reporters import edit_position, ordered
-from newslint.spool import finding_stats
+from newslint.spool import FindingLog, finding_stats
 
 
 def write(result: RunResult, options: ReportOptions, out: TextIO) -> None:
     """A JSON array, one object per line: readable, streamable, and each object goes through the C
     encoder (``indent`` would switch every finding to the pure-Python one)."""
     first = True
-    for obj in _objects(result, options):
+    for line in _lines(result, options):
         out.write("[\n" if first else ",\n")
-        out.write(json.dumps(obj, ensure_ascii=False))
+        out.write(line)
         first = False
     out.write("[]\n" if first else "\n]\n")
 
 
 def write_lines(result: RunResult, options: ReportOptions, out: TextIO) -> None:
-    for obj in _objects(result, options):
-        out.write(json.dumps(obj, ensure_ascii=False))
+    for line in _lines(result, options):
+        out.write(line)
         out.write("\n")
+
+
+def _lines(result: RunResult, options: ReportOptions) -> Iterator[str]:
+    findings = result.findings
+    if isinstance(findings, FindingLog) and findings.rendered == "json" and not options.statistics:
+        return findings.lines()  # rendered by the workers
+    return (json.dumps(obj, ensure_ascii=False) for obj in _objects(result, options))
 
 
 def _objects(result: RunResult, options: ReportOptions) -> Iterator[dict[str, Any]]:

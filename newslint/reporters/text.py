@@ -27,7 +27,7 @@ from newslint.reporters import (
     problem_where,
     severity_breakdown,
 )
-from newslint.spool import finding_stats
+from newslint.spool import FindingLog, finding_stats
 
 
 def write(result: RunResult, options: ReportOptions, out: TextIO) -> None:
@@ -35,6 +35,8 @@ def write(result: RunResult, options: ReportOptions, out: TextIO) -> None:
     findings = result.findings
     if options.statistics:
         lines: Iterable[str] = statistics_table(findings, unsafe)
+    elif isinstance(findings, FindingLog) and findings.rendered == "text":
+        lines = findings.lines()  # rendered by the workers
     else:
         lines = (finding_line(f, unsafe) for f in ordered(findings))
     for line in lines:
