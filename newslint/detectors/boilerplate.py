@@ -21,7 +21,7 @@ the document; the later copy is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -52,41 +52,79 @@ class Unit:
 
 
 def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
+    """The match with every character but a newline turned into a space (offsets keep holding)."""
+    found = match.group(0)
+    if "\n" not in found:
+        return " " * len(found)
+    return "\n".join(" " * len(part) for part in found.split("\n"))
+
+
+# The three detectors of one document ask for the same units (a short text's head and tail windows
+# are the whole region): they are computed once per document text, like html.py's scan.
+_units_cache: tuple[str, dict[tuple[int, int], list[Unit]]] | None = None
 
 
 def units(doc: Document, region: Region) -> list[Unit]:
     """The units of a region, in order; units without visible text are included (``text == ''``)."""
-    raw = doc.text[region.start:region.end]
-    if "<" in raw:
-        shown = _HIDDEN.sub(_blank, raw)
-        visible = _TAG.sub(_blank, shown)
-    else:
-        shown = visible = raw
+    global _units_cache
+    cache = _units_cache
+    if cache is None or cache[0] is not doc.text:
+        cache = _units_cache = (doc.text, {})
+    key = (region.start, region.end)
+    found = cache[1].get(key)
+    if found is None:
+        found = cache[1][key] = _units(doc.text, region.start, region.end)
+    return list(found)
+
+
+def _units(text: str, start: int, end: int) -> list[Unit]:
+    raw = text[start:end]
     out: list[Unit] = []
-    base = region.start
     pos = 0
+    if "<" not in raw:
+        # No markup: each line holding text is one unit, and its visible text is the line itself.
+        for line in raw.split("\n"):
+            line_end = pos + len(line)
+            body = line.lstrip(_STRIP)
+            if body:
+                lead = len(line) - len(body)
+                body = body.rstrip(_STRIP)
+                # str.split() splits at exactly the characters \s matches: this is _SPACE.sub(" ", …)
+                # then a strip, in one C call.
+                out.append(Unit(start + pos, start + line_end, start + pos + lead, start + pos + lead + len(body),
+                                " ".join(body.split()) or _SPACE.sub(" ", body), False))
+            pos = line_end + 1
+        return out
+    shown = _HIDDEN.sub(_blank, raw)
+    visible = _TAG.sub(_blank, shown)
     for line in raw.split("\n"):
         line_end = pos + len(line)
-        cuts = [pos, line_end]
         if "<" in line:
+            cuts = [pos, line_end]
             for m in _SPLIT.finditer(shown, pos, line_end):
                 cuts.append(m.start() if not m.group(0).startswith("</") else m.end())
-        cuts = sorted(set(cuts))
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            seg = visible[a:b]
-            stripped = seg.strip(_STRIP)
-            if not raw[a:b].strip(_STRIP):
+            cuts = sorted(set(cuts))
+            spans: Iterable[tuple[int, int]] = zip(cuts, cuts[1:], strict=False)
+        else:
+            spans = ((pos, line_end),) if pos < line_end else ()
+        for a, b in spans:
+            piece = raw[a:b]
+            if not piece.strip(_STRIP):
                 continue
-            if stripped:
-                vs = a + (len(seg) - len(seg.lstrip(_STRIP)))
+            seg = visible[a:b]
+            lead = len(seg) - len(seg.lstrip(_STRIP))
+            if lead < len(seg):
+                vs = a + lead
                 ve = b - (len(seg) - len(seg.rstrip(_STRIP)))
                 # Tags inside a word (上海<span>证券</span>报) must not become spaces in the text matched.
-                text = _SPACE.sub(" ", _TAG.sub("", shown[vs:ve])).strip(_STRIP) or _SPACE.sub(" ", visible[vs:ve])
+                inner = shown[vs:ve]
+                if "<" in inner:
+                    inner = _TAG.sub("", inner)
+                unit_text = " ".join(inner.split()) or _SPACE.sub(" ", visible[vs:ve])
             else:
                 vs = ve = a
-                text = ""
-            out.append(Unit(base + a, base + b, base + vs, base + ve, text, raw[a:b] != visible[a:b]))
+                unit_text = ""
+            out.append(Unit(start + a, start + b, start + vs, start + ve, unit_text, piece != seg))
         pos = line_end + 1
     return out
 
@@ -353,6 +391,16 @@ def _weight(text: str, enough: int) -> int:
     return len(letters) + len(_WIDE.findall(letters))
 
 
+def _heavy(text: str, enough: int) -> bool:
+    """``_weight(text, enough) >= enough``, mostly decided on a short prefix (paragraphs are long)."""
+    if 2 * len(text) < enough:
+        return False  # the weight is at most twice the length
+    head = text[:2 * enough]
+    if len(head) < len(text) and len(_NOT_ALNUM.sub("", head)) >= enough:
+        return True  # the prefix alone has enough letters
+    return _weight(text, enough) >= enough
+
+
 class RepeatedParagraphDetector(Detector):
     """The same paragraph twice in one document: a scraper that took the title or a block twice."""
 
@@ -379,6 +427,7 @@ class RepeatedParagraphDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Hit]:
         seen: dict[str, Unit] = {}
+        min_chars = self.p["min_chars"]
         for region in self.regions(doc):
             if not self._may_repeat(doc.text[region.start:region.end]):
                 continue
@@ -387,7 +436,7 @@ class RepeatedParagraphDetector(Detector):
                     continue
                 key = unit.text.casefold()
                 # Count letters only: a separator line (<<<<<<, ------) is layout, never a paragraph.
-                if _weight(key, self.p["min_chars"]) < self.p["min_chars"]:
+                if not _heavy(key, min_chars):
                     continue
                 earlier = seen.get(key)
                 if earlier is None:

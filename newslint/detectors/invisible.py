@@ -17,14 +17,16 @@ decodes (deleting one first would misalign the rest).
 
 Private-use code points (icon-font glyphs, or GBK's user-defined area after a bad decode), U+FFFD
 and lone surrogates mark data that is already lost: they are reported with no fix, because deleting
-them would hide the loss. Consecutive characters make one finding. Finding them is one pass of one
-compiled character class over the text.
+them would hide the loss. Consecutive characters make one finding. Finding them costs one pass of
+one compiled character class over the text, shared with NL101 (see ``rare_positions`` below).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -32,12 +34,13 @@ from newslint.document import Document
 from newslint.model import Applicability, Edit, Hit
 from newslint.registry import CheckSpec, Detector, Param
 
-_REMOVABLE = "\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d"
-_LOST = "\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\ud800-\udfff"
+REMOVABLE = "\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d"
+LOST = "\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\ud800-\udfff"
+LOST_BMP = "\ufffd\ue000-\uf8ff\ud800-\udfff"  # LOST without the supplementary planes
 # A lone character class is what CPython's regex engine scans fastest (hundreds of M chars/s);
-# the run around each hit is then matched at that position.
-_START = re.compile(f"[{_REMOVABLE}{_LOST}]")
-_RUN = re.compile(rf"(?P<gone>(?:\x1b\[[0-?]*[ -/]*[@-~]|[{_REMOVABLE}])+)|(?P<lost>[{_LOST}]+)")
+# rare_positions scans it (with NL101's) once, and the run around each hit is matched at that position.
+_START = re.compile(f"[{REMOVABLE}{LOST}]")
+_RUN = re.compile(rf"(?P<gone>(?:\x1b\[[0-?]*[ -/]*[@-~]|[{REMOVABLE}])+)|(?P<lost>[{LOST}]+)")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _CONTROL_NAMES = {
     0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x1B: "ESCAPE", 0x7F: "DELETE",
@@ -92,6 +95,107 @@ def describe_run(text: str) -> str:
     return ", ".join(parts)
 
 
+# -- rare characters, found in one pass for NL101 and NL103 -------------------------------------------
+#
+# NL101 (mojibake) and NL103 both start from characters that clean text almost never holds: Latin-1
+# letters, C1 and C0 controls, private use, U+FFFD, zero-width characters, the rare CJK characters
+# UTF-8-read-as-GBK starts with. Each used to scan the whole text with its own character class;
+# CPython's regex engine scans a class at a few ns a character however many characters it holds, but
+# pays that per class (and per range in it). So the union of both classes is scanned once per
+# document text (cached on the text object, like html.py's scan), and each check then tests only the
+# offsets found, with its own class: the same offsets, in the same order, as its own scan would find.
+# The union has one range more for a text that can hold supplementary code points (the private-use
+# planes U+F0000 and up): a text CPython stores with one or two bytes a character cannot, and
+# ``sys.getsizeof`` tells which in O(1) (PEP 393).
+
+
+def _header_size() -> int | None:
+    """Bytes of a compact non-ASCII str besides its characters, or None if sizes do not tell widths."""
+    try:
+        header = sys.getsizeof("\u0100") - 4  # one 2-byte character and a 2-byte terminator
+        checks = [(sys.getsizeof("\u0100" * 3), 8), (sys.getsizeof("\U00010000" * 3), 16),
+                  (sys.getsizeof("\xe9" * 3), 4)]
+    except TypeError:  # pragma: no cover - an implementation without getsizeof (PyPy)
+        return None
+    return header if all(size - header == data for size, data in checks) else None
+
+
+_HEADER = _header_size()
+
+
+def bmp_only(text: str) -> bool:
+    """True when ``text`` certainly holds no code point above U+FFFF, decided in O(1).
+
+    CPython stores a str with 1, 2 or 4 bytes a character (PEP 393); only the 4-byte form can hold
+    a supplementary one, and ``sys.getsizeof`` shows the width. Anything unusual (a str subclass,
+    another interpreter) makes the size larger or unknown, and the answer False: never wrong, at
+    worst slower.
+    """
+    if text.isascii():
+        return True
+    if _HEADER is None:
+        return False
+    return sys.getsizeof(text) - _HEADER < 4 * (len(text) + 1)
+
+
+_patterns: dict[bool, re.Pattern[str]] = {}
+_ascii_rare: bytes | None = None
+
+
+def _union(bmp: bool) -> re.Pattern[str]:
+    """Every character NL101's trigger or NL103's start class holds (``bmp``: without U+10000 and up)."""
+    global _ascii_rare
+    pattern = _patterns.get(bmp)
+    if pattern is None:
+        from newslint.detectors.mojibake import trigger_class
+
+        pattern = _patterns[bmp] = re.compile(f"[{trigger_class()}{REMOVABLE}{LOST_BMP if bmp else LOST}]")
+        _ascii_rare = bytes(code for code in range(128) if pattern.match(chr(code)))
+    return pattern
+
+
+def _ascii_clean(text: str) -> bool:
+    """For an ASCII ``text``: does it hold none of the union's characters (its ASCII controls)?
+
+    The regex engine scans a one-byte-a-character string at ~7 ns a character; deleting the
+    controls with ``bytes.translate`` and comparing lengths takes ~1.3.
+    """
+    _union(True)
+    assert _ascii_rare is not None
+    return len(text.encode("ascii").translate(None, _ascii_rare)) == len(text)
+
+
+_rare_cache: tuple[str, list[int]] | None = None
+
+
+def rare_positions(text: str) -> list[int]:
+    """Offsets of all the rare characters of ``text``, ascending (one scan per text object)."""
+    global _rare_cache
+    cached = _rare_cache
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    found: list[int] = []
+    if not (text.isascii() and _ascii_clean(text)):
+        found = [m.start() for m in _union(bmp_only(text)).finditer(text)]
+    _rare_cache = (text, found)
+    return found
+
+
+def find_rare(chars: re.Pattern[str], text: str, start: int, end: int) -> int:
+    """``chars.search(text, start, end).start()``, or -1, for a one-character class ``chars`` whose
+    characters all belong to the union above (NL101's trigger, NL103's start class)."""
+    found = rare_positions(text)
+    index = bisect_left(found, start)
+    while index < len(found):
+        offset = found[index]
+        if offset >= end:
+            return -1
+        if chars.match(text, offset):
+            return offset
+        index += 1
+    return -1
+
+
 class InvisibleDetector(Detector):
     kind: ClassVar[str] = "invisible"
     params: ClassVar[dict[str, Param]] = {
@@ -106,8 +210,8 @@ class InvisibleDetector(Detector):
         text = doc.text
         for region in self.regions(doc):
             position = region.start
-            while (found := _START.search(text, position, region.end)) is not None:
-                match = _RUN.match(text, found.start(), region.end)
+            while (found := find_rare(_START, text, position, region.end)) >= 0:
+                match = _RUN.match(text, found, region.end)
                 assert match is not None
                 start, end = match.span()
                 position = end

@@ -50,6 +50,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
+from newslint.detectors.invisible import find_rare, rare_positions
 from newslint.document import Document
 from newslint.model import Applicability, Edit, Hit
 from newslint.registry import CheckSpec, Detector, Param
@@ -61,19 +62,23 @@ _CP1252_SPECIALS = "".join(c for c in _CP1252_HIGH if not "\x80" <= c <= "\x9f")
 _TO_LATIN1 = str.maketrans({c: chr(0x80 + i) for i, c in enumerate(_CP1252_HIGH) if c > "\xff"})
 # C1 controls that are Windows-1252 characters read as Latin-1, and what they should be.
 _C1_TO_CP1252 = {chr(0x80 + i): c for i, c in enumerate(_CP1252_HIGH) if c > "\xff"}
-_C1_RUN = re.compile("[" + "".join(_C1_TO_CP1252) + "]+")
+_C1_CLASS = "[" + "".join(_C1_TO_CP1252) + "]"
+# Written ``[x][x]*``, not ``[x]+``: a pattern that starts with a character class lets the regex engine
+# skip to candidates at C speed (a leading repeat or branch makes it try a match at every position).
+_C1_RUN = re.compile(_C1_CLASS + _C1_CLASS + "*")
 
 _CONT = "\x80-\xbf" + re.escape(_CP1252_SPECIALS)
 # A UTF-8 lead byte seen as Latin-1 (Â..ô) then a continuation byte, or ftfy's "Ã " (a0 lost).
-_UTF8_AS_LATIN = re.compile(f"[\xc2-\xf4][{_CONT}]|[\xc2\xc3] ")
+_UTF8_AS_LATIN = re.compile(f"[\xc2-\xf4](?:[{_CONT}]|(?<=[\xc2\xc3]) )")
 # GBK pairs seen as Latin-1 / cp1252: lead 81-FE, trail 40-7E or 80-FE.
 _HIGH = "\x81-\xfe" + re.escape(_CP1252_SPECIALS)
-_GBK_AS_LATIN = re.compile(f"(?:[{_HIGH}][\x40-\x7e{_HIGH}])+")
+_GBK_PAIR = f"[{_HIGH}][\x40-\x7e{_HIGH}]"
+_GBK_AS_LATIN = re.compile(f"{_GBK_PAIR}(?:{_GBK_PAIR})*")
 # Lost data: U+FFFD U+FFFD read as GBK, MSVC's uninitialised stack (0xCC) and heap (0xCD) bytes.
 _FILL = {"锟斤拷": "UTF-8 replacement characters read as GBK", "烫": "MSVC fill bytes 0xCC read as GBK",
          "屯": "MSVC fill bytes 0xCD read as GBK"}
 # Non-ASCII runs; a "?" between or after them may be a byte the wrong decoder could not read.
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+(?:\?+[^\x00-\x7f]+)*\?*")
+_NON_ASCII = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*(?:\?+[^\x00-\x7f]+)*\?*")
 _GBK_PUA = "\ue000-\ue765"  # GBK's user-defined areas as GB18030 decodes them
 _PUA_RE = re.compile(f"[{_GBK_PUA}]")
 
@@ -95,10 +100,17 @@ def _markers() -> str:
 
 
 @functools.cache
+def trigger_class() -> str:
+    """The characters of every line worth a closer look (the inside of a regex class)."""
+    return f"\x80-\xff{_GBK_PUA}{re.escape(_markers())}锟烫屯"
+
+
+@functools.cache
 def _trigger() -> re.Pattern[str]:
     """One pass over the text finds every line worth a closer look. A lone character class is what
-    CPython's regex engine scans fastest (hundreds of M chars/s, against ftfy's ~1 M on Chinese)."""
-    return re.compile(f"[\x80-\xff{_GBK_PUA}{re.escape(_markers())}锟烫屯]")
+    CPython's regex engine scans fastest (hundreds of M chars/s, against ftfy's ~1 M on Chinese);
+    the pass is shared with NL103 (:func:`newslint.detectors.invisible.rare_positions`)."""
+    return re.compile(f"[{trigger_class()}]")
 
 
 @functools.cache
@@ -107,8 +119,15 @@ def _marker_re() -> re.Pattern[str]:
 
 
 @functools.cache
+def _marker_or_pua_re() -> re.Pattern[str]:
+    """Where a UTF-8-read-as-GBK or a shifted-GBK run can be: one class, one scan."""
+    return re.compile(f"[{re.escape(_markers())}{_GBK_PUA}]")
+
+
+@functools.cache
 def _fill_re(min_fill: int) -> re.Pattern[str]:
-    return re.compile(f"(?:锟斤拷)+|烫{{{min_fill},}}|屯{{{min_fill},}}")
+    # Each branch starts with a literal character, so the engine skips to 锟/烫/屯 at C speed.
+    return re.compile(f"锟斤拷(?:锟斤拷)*|烫(?:烫{{{min_fill - 1},}})|屯(?:屯{{{min_fill - 1},}})")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -318,19 +337,28 @@ class MojibakeDetector(Detector):
 
     def detect(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
+        if text.isascii():
+            return  # every trigger character is non-ASCII (an O(1) test in CPython)
         for region in self.regions(doc):
             position = region.start
-            while (match := self.trigger.search(text, position, region.end)) is not None:
-                line_start = max(text.rfind("\n", region.start, match.start()) + 1, region.start)
-                line_end = text.find("\n", match.end(), region.end)
+            while (found := find_rare(self.trigger, text, position, region.end)) >= 0:
+                line_start = max(text.rfind("\n", region.start, found) + 1, region.start)
+                line_end = text.find("\n", found + 1, region.end)
                 if line_end == -1:
                     line_end = region.end
                 position = line_end
-                yield from self._line(text, line_start, line_end)
+                # The line's rare characters (every pattern below but GBK-as-Latin-1 starts with one).
+                offsets = rare_positions(text)
+                rare = {text[i] for i in offsets[bisect.bisect_left(offsets, line_start):
+                                                 bisect.bisect_left(offsets, line_end)]}
+                yield from self._line(text, line_start, line_end, rare)
 
     # -- one line ---------------------------------------------------------------------------------
 
-    def _line(self, text: str, start: int, end: int) -> Iterator[Hit]:
+    def _line(self, text: str, start: int, end: int, rare: set[str]) -> Iterator[Hit]:
+        """Hits in ``text[start:end]``, one line; ``rare`` holds the line's characters of the rare
+        class (see ``rare_positions``): a pattern whose every match starts with one of them is not
+        run on a line without one."""
         line = text[start:end]
         taken: list[tuple[int, int]] = []
         hits: list[Hit] = []
@@ -342,7 +370,8 @@ class MojibakeDetector(Detector):
             taken.append((hit.start - start, hit.end - start))
             hits.append(hit)
 
-        for m in _fill_re(self.min_fill).finditer(line):
+        fills = _fill_re(self.min_fill).finditer(line) if not rare.isdisjoint("锟烫屯") else ()
+        for m in fills:
             what = _FILL[m.group()[:3] if m.group().startswith("锟") else m.group()[0]]
             add(Hit(start + m.start(), start + m.end(), {"codecs": what, "text": show(m.group())},
                     applicability=Applicability.NONE,
@@ -362,15 +391,17 @@ class MojibakeDetector(Detector):
                 hit = self._gbk_as_latin(m.group(), start + m.start(), context=True)
                 if hit:
                     add(hit)
-        if _UTF8_AS_LATIN.search(line):
+        if any("\xc2" <= c <= "\xf4" for c in rare) and _UTF8_AS_LATIN.search(line):
             for hit in self._ftfy(line, start):
                 if free(hit.start - start, hit.end - start):
                     add(hit)
-        for m in _C1_RUN.finditer(line):
+        c1_runs = _C1_RUN.finditer(line) if not rare.isdisjoint(_C1_TO_CP1252) else ()
+        for m in c1_runs:
             if free(m.start(), m.end()):
                 repair = "".join(_C1_TO_CP1252[c] for c in m.group())
                 add(self._hit(start + m.start(), m.group(), repair, "Windows-1252 read as Latin-1"))
-        if _marker_re().search(line) or _PUA_RE.search(line):
+        either = _marker_or_pua_re()
+        if any(either.match(c) for c in rare):  # the line holds a marker or a GBK user-area character
             for hit in self._gbk(line, start, free):
                 add(hit)
         hits.sort(key=lambda h: h.start)
@@ -425,10 +456,19 @@ class MojibakeDetector(Detector):
     # -- UTF-8 read as GBK, and GBK shifted by a lost byte --------------------------------------------
 
     def _gbk(self, line: str, offset: int, free: Any) -> Iterator[Hit]:
-        markers = _marker_re()
-        runs = [run for m in _NON_ASCII.finditer(line)
-                if markers.search(line, m.start(), m.end()) or _PUA_RE.search(line, m.start(), m.end())
-                for run in _gbk_runs(line, m.start(), m.end())]
+        # The non-ASCII runs holding a marker or a GBK user-area character. Every non-ASCII character
+        # lies in some run, so the first run ending after the next such character holds it.
+        either = _marker_or_pua_re()
+        runs: list[tuple[int, int, list[int], Sequence[int]]] = []
+        found = either.search(line)
+        if found is not None:
+            for m in _NON_ASCII.finditer(line):
+                if m.end() <= found.start():
+                    continue
+                runs.extend(_gbk_runs(line, m.start(), m.end()))
+                found = either.search(line, m.end())
+                if found is None:
+                    break
         candidates: list[tuple[int, int, int, str]] = []  # run index, start, end, repair
         for index, (run_start, run_end, data, starts) in enumerate(runs):
             for first, stop, repair in _utf8_repairs(line[run_start:run_end], data, starts):
