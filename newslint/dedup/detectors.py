@@ -20,6 +20,7 @@ longest canonical body (``keep: longest``, "the most complete"), ties going to t
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from array import array
@@ -68,20 +69,93 @@ def _digest(canon: str) -> bytes:
     return hashlib.blake2b(canon.encode("utf-8"), digest_size=16).digest()
 
 
-class _Texts:
-    """Canonical texts of candidate nodes, zlib-compressed while they wait (read a few times each)."""
+_PAIR_CHUNK = 1 << 16  # candidate pairs turned into Python ints at a time
 
-    def __init__(self, packed: dict[int, bytes]) -> None:
-        self._packed = packed
+
+class _Texts:
+    """Canonical texts of candidate nodes, zlib-compressed in a temporary file and read back by
+    offset (each a few times): the reduce keeps 12 bytes a node, the operating system's page cache
+    the rest."""
+
+    def __init__(self, nodes: int) -> None:
+        import tempfile
+
+        from newslint.dedup.minhash import _np
+
+        np = _np()
+        self._file = tempfile.TemporaryFile(prefix="newslint-near-")  # noqa: SIM115 (closed by close())
+        self._offset = np.zeros(nodes, dtype=np.int64)
+        self._size = np.zeros(nodes, dtype=np.int32)
+        self._end = 0
         self._last: dict[int, str] = {}
+        self._reading = False
+
+    def add(self, node: int, text: str) -> None:
+        data = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+        self._file.write(data)
+        self._offset[node] = self._end
+        self._size[node] = len(data)
+        self._end += len(data)
 
     def __getitem__(self, node: int) -> str:
         text = self._last.get(node)
         if text is None:
+            if not self._reading:
+                self._file.flush()
+                self._reading = True
             if len(self._last) >= 64:
                 self._last.clear()
-            text = self._last[node] = zlib.decompress(self._packed[node]).decode("utf-8", "surrogatepass")
+            data = os.pread(self._file.fileno(), int(self._size[node]), int(self._offset[node]))
+            text = self._last[node] = zlib.decompress(data).decode("utf-8", "surrogatepass")
         return text
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Located:
+    """Where each candidate document is (path, record, body span, length) in flat arrays: a tuple of
+    Python objects per document would cost ~250 bytes, these ~40."""
+
+    def __init__(self, size: int) -> None:
+        from newslint.dedup.minhash import _np
+
+        np = _np()
+        self._numbers = np.zeros((size, 4), dtype=np.int64)  # start, end, length, record (-1: none)
+        self._path_of = np.zeros(size, dtype=np.int32)
+        self._paths: dict[str, int] = {}
+        self._path_list: list[str] = []
+
+    def add(self, position: int, summary: DocSummary) -> None:
+        path_id = self._paths.get(summary.path)
+        if path_id is None:
+            path_id = self._paths[summary.path] = len(self._path_list)
+            self._path_list.append(summary.path)
+        record = -1 if summary.record is None else summary.record
+        self._numbers[position] = (summary.start, summary.end, summary.length, record)
+        self._path_of[position] = path_id
+
+    def __getitem__(self, position: int) -> DocSummary:
+        start, end, length, record = self._numbers[position].tolist()
+        path = self._path_list[int(self._path_of[position])]
+        return DocSummary(path, None if record < 0 else record, start, end, None, length)
+
+
+def _clusters(uf: Any, item_node: Any, positions: Any, np: Any) -> Iterator[list[int]]:
+    """Positions grouped by their node's cluster, clusters of two or more only, each ascending and
+    in the order of their first member (without a list per singleton: most documents are one)."""
+    roots = np.fromiter((uf.find(node) for node in item_node[positions].tolist()), dtype=np.int64,
+                        count=len(positions))
+    order = np.argsort(roots, kind="stable")  # positions ascend within a root
+    ordered = roots[order]
+    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(ordered)]))
+    big = np.flatnonzero(ends - starts >= 2)
+    first = positions[order[starts[big]]]
+    for k in np.argsort(first, kind="stable").tolist():
+        group = big[k]
+        yield positions[order[starts[group]:ends[group]]].tolist()
 
 
 def _choose(members: list[int], summaries: Any, keep: str) -> int:
@@ -250,10 +324,12 @@ class NearDuplicateDetector(_DedupBase):
         return fuzz.token_set_ratio if self.p["verify"] == "token-set" else fuzz.ratio
 
     def reduce(self, summaries: Iterable[tuple[int, DocSummary]]) -> Iterator[tuple[int, Hit]]:
-        """Two passes over the spooled summaries, so memory is ~150 bytes per document plus the
-        candidates: first band keys and a digest prefix of every document; then, for documents
-        whose body is part of a candidate pair only, location and (compressed) canonical text."""
-        from newslint.dedup.lsh import UnionFind, band_keys, pairs_from_keys
+        """Two passes over the spooled summaries. The first keeps 32-bit band keys and a digest
+        prefix of every document (~140 bytes each); the second, for documents whose body is part
+        of a candidate pair only, their location in flat arrays and their canonical text in a
+        temporary file (compressed, read back by offset). Memory follows the document count,
+        never the corpus text."""
+        from newslint.dedup.lsh import UnionFind, band_keys, pairs_from_columns
         from newslint.dedup.minhash import _np
 
         np = _np()
@@ -288,58 +364,71 @@ class NearDuplicateDetector(_DedupBase):
         order = np.argsort(np.frombuffer(indexes, dtype=np.int64), kind="stable")
         doc_of = np.frombuffer(indexes, dtype=np.int64)[order]
         digests = np.frombuffer(prefixes, dtype=np.uint64)[order]
-        keys = np.concatenate(key_parts)[order]
-        key_parts.clear()
+        del indexes, prefixes
         # identical bodies are one node (numbered by first appearance): NL501 reports those copies
         _, first_pos, inverse = np.unique(digests, return_index=True, return_inverse=True)
+        del digests
         rank = np.empty(len(first_pos), dtype=np.int64)
         node_order = np.argsort(first_pos, kind="stable")
         rank[node_order] = np.arange(len(first_pos))
         item_node = rank[inverse.ravel()]
         node_first = first_pos[node_order]
+        del rank, node_order, inverse, first_pos
         if len(node_first) < 2:
             return
-        pairs = pairs_from_keys(keys[node_first])
-        del keys
+        # the arrival row of each node's first document: band b of the nodes, without an N × bands copy
+        node_row = order[node_first]
+        del order
+
+        def column(b: int) -> Any:
+            return np.concatenate([part[:, b] for part in key_parts])[node_row]
+
+        # int32 node numbers where they fit: half the memory of millions of pairs
+        pairs = pairs_from_columns(column, len(node_first), bands, np.int32 if len(node_first) < 2**31 else None)
+        key_parts.clear()
         if not len(pairs):
             return
         candidate = np.zeros(len(node_first), dtype=bool)
         candidate[pairs.ravel()] = True
         wanted_items = candidate[item_node]
-        position_of = {int(d): p for p, d in enumerate(doc_of.tolist()) if wanted_items[p]}
+        del candidate
+        # document index -> position, for wanted documents only (-1: not a candidate)
+        position_of = np.full(int(doc_of[-1]) + 1, -1, dtype=np.int64)
+        wanted_positions = np.flatnonzero(wanted_items)
+        position_of[doc_of[wanted_positions]] = wanted_positions
         verify = self.p["verify"]
-        light: dict[int, DocSummary] = {}
-        packed: dict[int, bytes] = {}
+        located = _Located(len(doc_of))
+        texts = _Texts(len(node_first))
         sigs_of: dict[int, Any] = {}
         for index, summary in summaries:
-            position = position_of.get(index)
-            if position is None or summary is None:
+            if summary is None or index >= len(position_of):
                 continue
+            position = int(position_of[index])
+            if position < 0:
+                continue
+            located.add(position, summary)
             node = int(item_node[position])
-            light[position] = summary._replace(signature=None, text=None)
             if node_first[node] == position:
-                packed[node] = zlib.compress((summary.text or "").encode("utf-8", "surrogatepass"), 1)
+                texts.add(node, summary.text or "")
                 if verify == "none":
                     sigs_of[node] = np.frombuffer(summary.signature, dtype=np.uint32)  # type: ignore[arg-type]
-        texts = _Texts(packed)
+        del position_of
         uf = UnionFind(len(node_first))
         threshold = float(self.p["verify_threshold"])
         scorer = None if verify == "none" else self._scorer()
-        verified: dict[tuple[int, int], float] = {}  # reused when a verified pair involves the kept node
-        for a, b in pairs.tolist():
-            if uf.find(a) == uf.find(b):
-                continue  # already one cluster: this pair cannot change the components
-            score = self._similar(a, b, texts, sigs_of, scorer, threshold)
-            if score is not None:
-                verified[(a, b)] = score
-                uf.union(a, b)
+        verified: dict[tuple[int, int], float] = {}  # one per union: at most one per node
+        for chunk_start in range(0, len(pairs), _PAIR_CHUNK):
+            for a, b in pairs[chunk_start:chunk_start + _PAIR_CHUNK].tolist():
+                if uf.find(a) == uf.find(b):
+                    continue  # already one cluster: this pair cannot change the components
+                score = self._similar(a, b, texts, sigs_of, scorer, threshold)
+                if score is not None:
+                    verified[(a, b)] = score
+                    uf.union(a, b)
+        del pairs
         out: list[tuple[int, Hit]] = []
-        members_of: dict[int, list[int]] = {}
-        for position in sorted(light):
-            members_of.setdefault(uf.find(int(item_node[position])), []).append(position)
-        for members in members_of.values():
-            if len(members) < 2:
-                continue
+        for members in _clusters(uf, item_node, wanted_positions, np):
+            light = {member: located[member] for member in members}
             kept = _choose(members, light, self.p["keep"])
             kept_node = int(item_node[kept])
             args = _kept_args(light[kept])
@@ -355,6 +444,7 @@ class NearDuplicateDetector(_DedupBase):
                 s = light[member]
                 hit_args = dict(args, similarity=f"{scores[node]:.2f}", cluster_size=len(members))
                 out.append((int(doc_of[member]), Hit(s.start, s.end, hit_args)))
+        texts.close()
         out.sort(key=lambda pair: pair[0])
         yield from out
 

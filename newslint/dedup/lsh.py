@@ -7,15 +7,16 @@ for a threshold by minimising the weighted false-positive and false-negative are
 S-curve, the same rule as datasketch's ``MinHashLSH`` (so a benchmark at equal ``num_perm`` and
 threshold compares equal banding).
 
-Everything is done on the whole ``N × num_perm`` matrix at once: each band is reduced to one 64-bit
-key per document, keys are sorted, and runs of equal keys are buckets. A bucket yields the pairs
+Each band is reduced to one key per document (64-bit, or 32-bit in a reduce over millions), a
+band's keys are sorted, and runs of equal keys are buckets. A bucket yields the pairs
 (head, member) and (previous, member), which connects it while keeping the pair count linear in
 its size (a bucket of thousands of boilerplate stubs must not become millions of pairs). Pairs
-from all bands are de-duplicated before the (expensive) verification.
+from all bands are de-duplicated as they come, before the (expensive) verification.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -65,36 +66,60 @@ def candidate_pairs(signatures: Any, bands: int, rows: int) -> Any:
 def pairs_from_keys(keys: Any) -> Any:
     """Candidate pairs from a ``[N, bands]`` matrix of band keys (any unsigned width: a reduce over
     millions of documents keeps 32-bit keys; a chance collision only adds a pair to verify)."""
-    np = _np()
     n, bands = keys.shape
+    return pairs_from_columns(lambda b: keys[:, b], n, bands)
+
+
+def pairs_from_columns(column: Callable[[int], Any], n: int, bands: int, dtype: Any = None) -> Any:
+    """Candidate pairs ``int64[M, 2]`` (``i < j``, sorted) from the band keys of ``n`` documents,
+    ``column(b)`` giving band ``b``'s keys. Bands are taken one at a time and their pairs merged
+    into the distinct set as they come, so peak memory follows the distinct pairs, not the sum over
+    bands (a true duplicate collides in every band) nor an ``N × bands`` copy of the keys.
+    ``dtype`` (default int64) can be a narrower integer type when ``n`` fits it."""
+    np = _np()
     if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    chunks = []
+        return np.empty((0, 2), dtype=dtype or np.int64)
+    merged = np.empty(0, dtype=np.int64)  # distinct pair codes i * n + j, ascending
     for b in range(bands):
-        column = keys[:, b]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        same = ordered[1:] == ordered[:-1]
-        if not same.any():
+        codes = _band_codes(np, column(b), n)
+        if codes is None:
             continue
-        # position of each bucket's head, carried forward over its members
-        head_flag = np.ones(n, dtype=bool)
-        head_flag[1:] = ~same
-        head_pos = np.maximum.accumulate(np.where(head_flag, np.arange(n), 0))
-        members = np.flatnonzero(~head_flag)
-        prev = order[members - 1]
-        head = order[head_pos[members]]
-        this = order[members]
-        chunks.append(np.stack([prev, this], axis=1))
-        not_adjacent = head_pos[members] != members - 1
-        if not_adjacent.any():
-            chunks.append(np.stack([head[not_adjacent], this[not_adjacent]], axis=1))
-    if not chunks:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(chunks).astype(np.int64)
-    pairs.sort(axis=1)
-    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack([codes // n, codes % n], axis=1)
+        # insert the codes not seen yet into the sorted set: one copy of it, no re-sort
+        at = np.searchsorted(merged, codes)
+        seen = at < len(merged)
+        seen[seen] = merged[at[seen]] == codes[seen]
+        merged = np.insert(merged, at[~seen], codes[~seen])
+    # pairs built in slices: int64 temporaries stay small (the result may be millions of rows)
+    pairs = np.empty((len(merged), 2), dtype=dtype or np.int64)
+    for start in range(0, len(merged), 1 << 20):
+        part = merged[start:start + (1 << 20)]
+        pairs[start:start + len(part), 0] = part // n
+        pairs[start:start + len(part), 1] = part % n
+    return pairs
+
+
+def _band_codes(np: Any, column: Any, n: int) -> Any:
+    """Pair codes ``i * n + j`` (``i < j``) of one band: each bucket member with the one before it
+    and with the bucket's head; None when no two documents share a key."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return None
+    # position of each bucket's head, carried forward over its members
+    head_flag = np.ones(n, dtype=bool)
+    head_flag[1:] = ~same
+    head_pos = np.maximum.accumulate(np.where(head_flag, np.arange(n), 0))
+    members = np.flatnonzero(~head_flag)
+    this = order[members].astype(np.int64)
+    parts = [order[members - 1].astype(np.int64)]
+    not_adjacent = head_pos[members] != members - 1
+    if not_adjacent.any():
+        parts.append(order[head_pos[members[not_adjacent]]].astype(np.int64))
+        this = np.concatenate([this, this[not_adjacent]])
+    other = np.concatenate(parts)
+    low, high = np.minimum(other, this), np.maximum(other, this)
+    return np.unique(low * n + high)
 
 
 class UnionFind:
