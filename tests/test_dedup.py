@@ -168,6 +168,31 @@ def test_lsh_candidates_and_banding():
     assert (lsh.b, lsh.r) == (bands, rows)
 
 
+def test_band_pairs_match_a_reference_and_stay_linear():
+    """Band by band merging gives exactly the distinct (previous, member) and (head, member) pairs of
+    every bucket of every band, sorted; a bucket of m documents yields fewer than 2m pairs."""
+    np = pytest.importorskip("numpy")
+    from newslint.dedup.lsh import pairs_from_columns, pairs_from_keys
+
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 40, size=(300, 6), dtype=np.uint32)  # many collisions in every band
+    expected: set[tuple[int, int]] = set()
+    for b in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for row, key in enumerate(keys[:, b].tolist()):
+            buckets.setdefault(key, []).append(row)
+        for members in buckets.values():
+            for previous, member in zip(members, members[1:], strict=False):
+                expected.add((previous, member))
+                expected.add((members[0], member))
+    pairs = pairs_from_keys(keys)
+    assert [tuple(p) for p in pairs.tolist()] == sorted(expected)
+    narrow = pairs_from_columns(lambda b: keys[:, b], len(keys), keys.shape[1], np.int32)
+    assert narrow.dtype == np.int32 and narrow.tolist() == pairs.tolist()
+    one_bucket = np.zeros((1000, 2), dtype=np.uint32)
+    assert len(pairs_from_keys(one_bucket)) < 2 * 1000
+
+
 def test_summary_is_picklable(specs):
     exact, near = detectors(specs)
     doc = load(seed_path(1), Settings()).documents[0]
