@@ -580,7 +580,8 @@ def _reduce(
     log.spool.lock = context.Lock()
     _REDUCE_STATE = (reducer, summaries, refs, log.spool, report_from)
     try:
-        with context.Pool(min(jobs, len(groups))) as pool:
+        # a fresh process per group: memory one reduce freed is not kept for the next
+        with context.Pool(min(jobs, len(groups)), maxtasksperchild=1) as pool:
             results = dict(zip(order, pool.map(_reduce_child, [groups[g] for g in order], chunksize=1), strict=True))
     finally:
         _REDUCE_STATE = None
