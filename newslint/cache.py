@@ -5,10 +5,21 @@ newslint version and the effective configuration (selected checks with their par
 severities, JSONL fields). Entries are pickles written atomically under ``.newslint_cache/``; an
 unreadable or corrupt entry is a miss, never an error, and a cache that cannot be written is simply
 not used.
+
+A run of several files also keeps a *stat index*: each file's signature (size, mtime, ctime, inode,
+device) beside the content key of the bytes read with that signature, so a warm run stats its files
+instead of reading and hashing them. The content hash stays the truth: a file whose signature
+differs in any way is read and hashed again. As with git's index, a file changed twice within one
+timestamp tick keeps its signature; so a signature is recorded only when the file's last change
+(mtime and ctime) is older than the start of the run that read it by :data:`RACY_NS`, more than a
+tick of any file system's clock. A later change then always shows in the ctime, which nobody can
+set back. A recently changed ("racy") file is hashed again on each run until it is old enough.
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -20,9 +31,40 @@ from newslint import __version__
 
 CACHE_DIR = ".newslint_cache"
 
+# A file's signature is recorded only when its mtime and ctime are older than the run's start by
+# this much: 2 s covers the coarsest timestamps (FAT) and the lag of the kernel's coarse clock.
+RACY_NS = 2_000_000_000
 
+Signature = tuple[int, int, int, int, int]
+
+
+def signature(info: os.stat_result) -> Signature:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def read_signed(path: Path) -> tuple[bytes, Signature]:
+    """A file's bytes and its signature (taken from the open file)."""
+    with open(path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        return handle.read(), signature(info)
+
+
+def loads(data: bytes) -> Any:
+    """Unpickle without the cyclic garbage collector: a warm run loads tens of thousands of
+    objects, none of them garbage, and collections over the growing heap cost nearly as much again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Size and mtime of newslint's own modules: an edited checkout must not reuse stale results."""
+    """Size and mtime of newslint's own modules: an edited checkout must not reuse stale results.
+    Computed once per process (a run needs it for several keys)."""
     package = Path(__file__).resolve().parent
     stats = []
     for path in sorted(package.rglob("*.py")):
@@ -45,6 +87,7 @@ class ResultCache:
         """``root`` is the cache folder itself (``.newslint_cache`` by default)."""
         self.folder = root / fingerprint
         self.enabled = True
+        self._made: set[str] = set()  # subfolders this process made or found (a cold run puts thousands)
 
     def key(self, display: str, data: bytes) -> str:
         digest = hashlib.blake2b(data, digest_size=20)
@@ -54,22 +97,53 @@ class ResultCache:
     def get(self, key: str) -> Any | None:
         path = self.folder / key[:2] / key
         try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
+            return loads(path.read_bytes())
         except FileNotFoundError:
             return None
         except Exception:  # corrupt, truncated, from another Python: a miss
             return None
+
+    # -- the stat index ---------------------------------------------------------------------------
+
+    @staticmethod
+    def stat_index_name(displays: list[str]) -> str:
+        """One index per set of files run together (like the whole-run entry)."""
+        digest = hashlib.blake2b(b"\0".join(d.encode("utf-8", "surrogatepass") for d in displays), digest_size=20)
+        return "stat-" + digest.hexdigest()
+
+    def stat_index(self, name: str) -> dict[str, tuple[Signature, str]]:
+        """``display → (signature, content key)``; empty when missing or corrupt."""
+        index = self.get(name)
+        return index if isinstance(index, dict) else {}
+
+    def put_stat_index(self, name: str, entries: dict[str, tuple[Signature, str]], started_ns: int,
+                       previous: dict[str, tuple[Signature, str]]) -> None:
+        """Store the signatures of files whose last change is well before ``started_ns`` (the start
+        of the run, before any of its reads); nothing is written when the index is unchanged."""
+        limit = started_ns - RACY_NS
+        index = {display: (sig, key) for display, (sig, key) in entries.items() if max(sig[1], sig[2]) < limit}
+        if index != previous:
+            self.put(name, index)
+
+    @staticmethod
+    def known_key(index: dict[str, tuple[Signature, str]], display: str, sig: Signature) -> str | None:
+        """The content key recorded for the file when its signature is unchanged, else None."""
+        entry = index.get(display)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == sig and isinstance(entry[1], str):
+            return entry[1]
+        return None
 
     def put(self, key: str, value: Any) -> None:
         if not self.enabled:
             return
         folder = self.folder / key[:2]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tag = self.folder.parent / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
+            if key[:2] not in self._made:
+                folder.mkdir(parents=True, exist_ok=True)
+                tag = self.folder.parent / "CACHEDIR.TAG"
+                if not tag.exists():
+                    tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
+                self._made.add(key[:2])
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -12,6 +12,7 @@ import contextlib
 import fnmatch
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,9 @@ class SourceFile:
 
 def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = False) -> Iterator[Path | str]:
     """Yield files to check, in a stable order; ``-`` passes through for standard input."""
-    seen: set[Path] = set()
+    seen: set[str] = set()  # normalised path strings (cheaper to hash than paths; the string is kept)
+    # the include globs as one regex, matched as fnmatch.fnmatch would match each
+    included = re.compile("|".join(fnmatch.translate(os.path.normcase(pat)) for pat in settings.include)).match
     for entry in paths:
         if entry == "-":
             yield entry
@@ -57,22 +60,24 @@ def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = Fal
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not settings.excluded(root_path / d))
                 for name in sorted(files):
-                    if not any(fnmatch.fnmatch(name.lower(), pat) for pat in settings.include):
+                    if not settings.include or not included(os.path.normcase(name.lower())):
                         continue
-                    candidate = root_path / name
+                    candidate = root_path.joinpath(name)
                     # the folders above were checked on the way down: without exclude globs only
                     # the name itself can still be excluded (a 5,000-file walk must stay cheap)
                     if (settings.excluded(candidate) if settings.exclude else name in DEFAULT_EXCLUDE):
                         continue
-                    if candidate in seen:
+                    key = os.path.normcase(str(candidate))
+                    if key in seen:
                         continue
-                    seen.add(candidate)
+                    seen.add(key)
                     yield candidate
         else:
             if force_exclude and settings.excluded(path):
                 continue
-            if path not in seen:
-                seen.add(path)
+            key = os.path.normcase(str(path))
+            if key not in seen:
+                seen.add(key)
                 yield path
 
 

@@ -15,6 +15,8 @@ import contextlib
 import dataclasses
 import difflib
 import os
+import pickle
+import time
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newslint.cache import CACHE_DIR, ResultCache, config_fingerprint
+from newslint.cache import CACHE_DIR, ResultCache, Signature, config_fingerprint, read_signed, signature
 from newslint.config import Settings
 from newslint.decoding import BinaryInputError
 from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, read_source, render_jsonl
@@ -99,6 +101,7 @@ class TaskResult:
     stdout_text: str | None = None
     changed: bool = False
     cache_key: str | None = None  # set when the result is cacheable (check mode, a file read whole)
+    stat: Signature | None = None  # the file's signature in this run, for the stat index (cache.py)
     docs: int = 0
     sealed_findings: tuple | None = None  # seal_findings(): (data, count, first, last, stats)
     sealed_refs: bytes = b""
@@ -161,6 +164,11 @@ class _Worker:
         self.cache: ResultCache | None = None
         if request.cache and not request.fix:
             self.cache = ResultCache(request.cache_root or self.settings.root / CACHE_DIR, fingerprint(request))
+        self.started_ns = time.time_ns()  # before this run reads any file (see cache.RACY_NS)
+        self.stat_index_name: str | None = None  # set by _run for a run of several files
+        self.stat_index: dict[str, tuple[Signature, str]] = {}  # as loaded by cached_results
+        self.whole_hit = False  # the results came from the whole-run entry: nothing to store again
+        self.preloaded: dict[str, Any] = {}  # the cached reduce, read when deciding what to load
 
     def linter_for(self, display: str) -> Linter:
         ignored = tuple(sorted(self.settings.ignored_for(display)))
@@ -174,30 +182,70 @@ class _Worker:
         return linter
 
     def cached_results(self, tasks: Sequence[Task]) -> dict[int, TaskResult]:
-        """Results of the file tasks the cache holds (by task number); nothing when it is empty."""
+        """Results of the file tasks the cache holds (by task number); nothing when it is empty.
+        A file whose signature is in the stat index is not read: its content key is known."""
         cache = self.cache
         if cache is None or not cache.folder.is_dir():
             return {}
+        index = self.stat_index = cache.stat_index(self.stat_index_name) if self.stat_index_name else {}
         keys: list[str | None] = []
+        sigs: list[Signature | None] = []
         for task in tasks:
-            key = None
+            key = sig = None
             if isinstance(task, Path):
+                display = task.as_posix()
                 with contextlib.suppress(OSError):  # the task reports it
-                    key = cache.key(task.as_posix(), task.read_bytes())
+                    if index:
+                        sig = signature(os.stat(task))
+                        key = cache.known_key(index, display, sig)
+                    if key is None:
+                        data, sig = read_signed(task)
+                        key = cache.key(display, data)
             keys.append(key)
-        if None not in keys:  # the same files, unchanged: the whole run's results in one entry
-            whole = cache.get(_manifest_key(keys))  # type: ignore[arg-type]
-            if isinstance(whole, list) and len(whole) == len(tasks) and all(isinstance(r, TaskResult) for r in whole):
-                for result, key in zip(whole, keys, strict=True):
-                    result.cache_key = key
-                return dict(enumerate(whole))
+            sigs.append(sig)
         out: dict[int, TaskResult] = {}
-        for n, key in enumerate(keys):
-            hit = cache.get(key) if key is not None else None
-            if isinstance(hit, TaskResult) and hit.sealed_findings is not None:
-                hit.cache_key = key
-                out[n] = hit
+        if None not in keys:  # the same files, unchanged: the whole run's results in one entry
+            whole = self._whole_run(cache.get(_manifest_key(keys)), keys)  # type: ignore[arg-type]
+            if whole is not None:
+                self.whole_hit = True
+                out = dict(enumerate(whole))
+        if not out:
+            for n, key in enumerate(keys):
+                hit = cache.get(key) if key is not None else None
+                if isinstance(hit, TaskResult) and hit.sealed_findings is not None:
+                    out[n] = hit
+        for n, result in out.items():
+            result.cache_key, result.stat = keys[n], sigs[n]
         return out
+
+    def _whole_run(self, results: Any, keys: list[str]) -> list[TaskResult] | None:
+        """The results of a whole-run entry (see :func:`_whole_entry`), or None when it is not one.
+        Their corpus map outputs, a second entry, are read only when a reduce will need them: not
+        when the reduce of these same files is cached too."""
+        assert self.cache is not None
+        if not (isinstance(results, list) and len(results) == len(keys)
+                and all(isinstance(r, TaskResult) and r.sealed_findings is not None for r in results)):
+            return None
+        if self.corpus and (self.request.index is not None or not self._preload_reduce(keys)):
+            maps = self.cache.get(_maps_key(keys))
+            if not (isinstance(maps, list) and len(maps) == len(results)):
+                return None
+            try:
+                for result, (refs, buckets) in zip(results, maps, strict=True):
+                    result.sealed_refs, result.sealed_summaries = refs, buckets
+            except (TypeError, ValueError):  # corrupt: the per-file entries instead
+                return None
+        return results
+
+    def _preload_reduce(self, keys: list[str]) -> bool:
+        """Read the cached reduce of these files (kept for :func:`_cached_reduce`); False if none."""
+        assert self.cache is not None
+        key = _reduce_key(keys)
+        cached = self.cache.get(key)
+        if not isinstance(cached, list):
+            return False
+        self.preloaded[key] = cached
+        return True
 
     # -- one task ---------------------------------------------------------------------------------
 
@@ -213,7 +261,7 @@ class _Worker:
         assert isinstance(task, Path)
         display = task.as_posix()
         try:
-            data = task.read_bytes()
+            data, sig = read_signed(task)
         except FileNotFoundError:
             return TaskResult(display, counted=False, problems=[InputProblem(display, "no such file or directory")])
         except IsADirectoryError:
@@ -226,7 +274,7 @@ class _Worker:
             key = self.cache.key(display, data)
             cached = self.cache.get(key)
             if isinstance(cached, TaskResult):
-                cached.cache_key = key
+                cached.cache_key, cached.stat = key, sig
                 return cached
         try:
             loaded: SourceFile | InputProblem = read_source(task, data, display, self.settings)
@@ -235,7 +283,7 @@ class _Worker:
         result = self._run_loaded(loaded, len(data)).seal(self.render, self.request.unsafe_fixes)
         if key is not None and self.cache is not None and not result.problems:
             self.cache.put(key, result)
-            result.cache_key = key
+            result.cache_key, result.stat = key, sig
         return result
 
     def _run_slice(self, task: _Slice) -> TaskResult:
@@ -293,7 +341,57 @@ def _manifest_key(keys: Sequence[str]) -> str:
     return "run-" + config_fingerprint(("run", list(keys)))[:40]
 
 
+def _reduce_key(keys: Sequence[str | None]) -> str:
+    return "reduce-" + config_fingerprint(("reduce", list(keys)))[:40]
+
+
+def _maps_key(keys: Sequence[str]) -> str:
+    return "maps" + _manifest_key(keys)[3:]
+
+
+def _stat_index_name(tasks: Sequence[Task]) -> str:
+    return ResultCache.stat_index_name([t.as_posix() if isinstance(t, Path) else repr(t) for t in tasks])
+
+
+_NO_FINDINGS = seal_findings([])
+
+
+def _whole_entry(results: list[TaskResult]) -> tuple[list[TaskResult], list[tuple[bytes, list]]]:
+    """The whole-run entry, in two parts: the results without their corpus map outputs, and those
+    (refs and summaries: most of the bytes, needed only when the reduce is not cached too). The
+    findings of consecutive tasks in report order become one chunk, carried by the first of them:
+    the finding log gets the same runs of findings (so the same report) from far fewer objects."""
+    maps = [(r.sealed_refs, r.sealed_summaries) for r in results]
+    run: list[TaskResult] = []  # tasks whose findings continue one another in report order
+
+    def join() -> None:
+        if len(run) > 1:
+            sealed = [r.sealed_findings for r in run]
+            entries = [entry for data, *_ in sealed for entry in pickle.loads(data)]
+            stats = FindingStats()
+            for *_, part in sealed:
+                stats.update(part)
+            run[0].sealed_findings = (dumps(entries), len(entries), sealed[0][2], sealed[-1][3], stats)
+            for r in run[1:]:
+                r.sealed_findings = _NO_FINDINGS
+        run.clear()
+
+    for result in results:
+        result.sealed_refs, result.sealed_summaries, result.stat = b"", [], None
+        sealed = result.sealed_findings
+        assert sealed is not None
+        if not sealed[1]:
+            result.sealed_findings = _NO_FINDINGS
+            continue
+        if run and not run[-1].sealed_findings[3] <= sealed[2]:  # as FindingLog.add_chunk starts a new run
+            join()
+        run.append(result)
+    join()
+    return results, maps
+
+
 _MANIFEST_MAX_BYTES = 64 * 1024 * 1024  # a larger run's results are cached per file only
+_STAT_INDEX_MAX = 200_000  # files; a larger run keeps no stat index
 
 
 def fingerprint(request: RunRequest) -> str:
@@ -422,6 +520,8 @@ def _run(request: RunRequest) -> RunOutput:
     request.single_document = len(tasks) == 1 and isinstance(tasks[0], Path) and \
         tasks[0].suffix.lower() not in _JSONL_SUFFIXES and request.index is None
     reducer = _Worker(request)  # runs the tasks too when there is no pool
+    if reducer.cache is not None and len(tasks) > 1:
+        reducer.stat_index_name = _stat_index_name(tasks)
     progress = Progress(len(tasks)) if request.progress else None
     spool = Spool()
     findings = FindingLog(spool, reducer.render)
@@ -435,13 +535,17 @@ def _run(request: RunRequest) -> RunOutput:
     summaries = [summaries[share] for share in reducer.shares]  # checks sharing a map share the stream
     refs = RefTable(spool)
     run_keys: list[str | None] = []
+    signed: dict[str, tuple[Signature, str]] | None = {} if reducer.stat_index_name is not None else None
     # results kept to store the whole run as one cache entry (what a warm run reads back)
     whole: list[TaskResult] | None = [] if reducer.cache is not None else None
     whole_bytes = 0
     try:
         for result in _results(request, tasks, jobs, reducer):
             run_keys.append(result.cache_key)
-            if whole is not None:
+            if signed is not None and result.stat is not None and result.cache_key is not None:
+                signed[result.display] = (result.stat, result.cache_key)
+                signed = signed if len(signed) <= _STAT_INDEX_MAX else None
+            if whole is not None and not reducer.whole_hit:  # (read back from that entry: not stored again)
                 whole_bytes += _sealed_size(result)
                 whole = whole if result.cache_key is not None and whole_bytes <= _MANIFEST_MAX_BYTES else None
                 if whole is not None:
@@ -450,7 +554,8 @@ def _run(request: RunRequest) -> RunOutput:
             assert result.sealed_findings is not None
             findings.add_sealed(*result.sealed_findings)
             problems.extend(result.problems)
-            fixed.update(result.fixed)
+            if result.fixed:
+                fixed.update(result.fixed)
             if result.diff:
                 diffs.append(result.diff)
             if result.changed and not request.diff:
@@ -468,10 +573,13 @@ def _run(request: RunRequest) -> RunOutput:
         if progress is not None:
             progress.close()
     _cached_reduce(request, reducer, summaries, refs, run_keys, findings, jobs)
-    if whole is not None and reducer.cache is not None and len(whole) == len(tasks) and len(whole) > 1:
-        key = _manifest_key(run_keys)  # type: ignore[arg-type]
-        if reducer.cache.get(key) is None:
-            reducer.cache.put(key, whole)
+    if reducer.cache is not None:
+        if whole is not None and len(whole) == len(tasks) > 1 and not reducer.whole_hit:
+            results, maps = _whole_entry(whole)
+            reducer.cache.put(_maps_key(run_keys), maps)  # type: ignore[arg-type]
+            reducer.cache.put(_manifest_key(run_keys), results)  # type: ignore[arg-type]
+        if signed is not None and reducer.stat_index_name is not None:
+            reducer.cache.put_stat_index(reducer.stat_index_name, signed, reducer.started_ns, reducer.stat_index)
     result = RunResult(
         findings=findings,
         checks={s.code: s for s in request.specs},
@@ -502,8 +610,10 @@ def _cached_reduce(
     if cache is None or not reducer.corpus or request.index is not None or None in run_keys:
         _reduce_with_index(request, reducer, summaries, refs, log, jobs)
         return
-    key = "reduce-" + config_fingerprint(("reduce", run_keys))[:40]
-    cached = cache.get(key)
+    key = _reduce_key(run_keys)
+    cached = reducer.preloaded.pop(key, None)
+    if cached is None:
+        cached = cache.get(key)
     if isinstance(cached, list):
         for sealed in cached:
             log.add_sealed(*sealed)

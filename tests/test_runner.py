@@ -77,3 +77,112 @@ def test_unchanged_run_reuses_the_corpus_reduce(tmp_path: Path, capsys) -> None:
     (tmp_path / "b.md").write_text(article.replace("五点三", "四点八"), encoding="utf-8")
     main(args)
     assert json.loads(capsys.readouterr().out) == []  # a changed file: the reduce runs again
+
+
+def _tree(root: Path) -> list[Path]:
+    """Files with findings in several tasks, discovered out of report order (a/z.md before a/b/c.md)."""
+    texts = {
+        "a/z.md": "<b>北京</b>\n",
+        "a/b/c.md": "正文<i>上海</i>。\n",
+        "a/b/d.txt": "干净的正文。\n",
+        "a/e.html": "<p>广州</p>\n",
+        "f.md": "<b>深圳</b> 和 <b>天津</b>\n",
+    }
+    paths = []
+    for name, text in texts.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _counting_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    real = runner.read_signed
+
+    def read_signed(path: Path):
+        reads.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(runner, "read_signed", read_signed)
+    return reads
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_warm_run_report_is_identical(tmp_path: Path, capsys, fmt: str) -> None:
+    _tree(tmp_path)
+    args = ["check", "--format", fmt, "--select", "NL201,NL501", "--exit-zero", str(tmp_path / "docs")]
+    main([*args, "--no-cache"])
+    expected = capsys.readouterr().out
+    assert expected.count("NL201") >= 5
+    for _ in range(3):  # cold, warm (whole-run entry and cached reduce), warm
+        main([*args, "--cache-dir", str(tmp_path / "cache")])
+        assert capsys.readouterr().out == expected
+
+
+def test_stat_matched_files_are_not_read_again(tmp_path: Path, capsys, monkeypatch) -> None:
+    from newslint import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were just written: trust them at once
+    paths = _tree(tmp_path)
+    args = ["--cache-dir", str(tmp_path / "cache"), str(tmp_path / "docs")]
+    first = findings(capsys, *args)
+    assert list((tmp_path / "cache").rglob("stat-*"))
+    reads = _counting_reads(monkeypatch)
+    assert findings(capsys, *args) == first
+    assert reads == []  # every file stat-matched: none read, none hashed
+    paths[0].touch()  # a new mtime: read and hashed again, still a hit by content
+    assert findings(capsys, *args) == first
+    assert reads == ["z.md"]
+
+
+def test_a_file_rewritten_with_the_same_size_and_mtime_is_checked_again(tmp_path: Path, capsys, monkeypatch) -> None:
+    import os
+
+    from newslint import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    post = _tree(tmp_path)[0]  # a/z.md: <b>北京</b>
+    args = ["--cache-dir", str(tmp_path / "cache"), str(tmp_path / "docs")]
+    first = findings(capsys, *args)[1]
+    assert any(f["filename"].endswith("z.md") for f in first)
+    before = post.stat()
+    post.write_text("abcdefg北京\n", encoding="utf-8")  # same size, same inode
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime
+    after = post.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    second = findings(capsys, *args)[1]  # only the ctime tells: the file is hashed again
+    assert not any(f["filename"].endswith("z.md") for f in second)
+    assert second == [f for f in first if not f["filename"].endswith("z.md")]
+
+
+def test_recently_changed_files_are_hashed_on_every_run(tmp_path: Path, capsys, monkeypatch) -> None:
+    _tree(tmp_path)  # changed within cache.RACY_NS of the runs: "racy", their signatures not trusted
+    args = ["--cache-dir", str(tmp_path / "cache"), str(tmp_path / "docs")]
+    first = findings(capsys, *args)
+    reads = _counting_reads(monkeypatch)
+    assert findings(capsys, *args) == first
+    assert sorted(reads) == ["c.md", "d.txt", "e.html", "f.md", "z.md"]
+
+
+def test_corrupt_warm_run_entries_are_misses(tmp_path: Path, capsys, monkeypatch) -> None:
+    from newslint import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    _tree(tmp_path)
+    args = ["check", "--format", "json", "--select", "NL201,NL501", "--exit-zero", "--cache-dir",
+            str(tmp_path / "cache"), str(tmp_path / "docs")]
+    main(args)
+    expected = capsys.readouterr().out
+    for pattern in ("reduce-*", "stat-*", "maps-*", "run-*"):  # reduce first: then the maps are read
+        entries = list((tmp_path / "cache").rglob(pattern))
+        assert len(entries) == 1, pattern
+        entries[0].write_bytes(b"garbage")
+        main(args)
+        assert capsys.readouterr().out == expected, pattern
+        entries[0].write_bytes(b"garbage")  # the run rewrote it; corrupt again, with the next one too
+    main(args)
+    assert capsys.readouterr().out == expected
+    main([*args, "--no-cache"])
+    assert capsys.readouterr().out == expected
