@@ -87,7 +87,8 @@ def test_blocked_pairing_keeps_only_pairable_chinese_and_finds_the_seed_pair(mon
     # 40 copies of another report on the same meeting (same officials) around the real original
     items = [(0, en), (1, zh)] + [(2 + k, other) for k in range(40)]
     stream.add(0, dumps(items), len(items))
-    kept, usable = pairing._wanted_chinese(stream, {0: en}, 41, ("translation_of",), ("source_url",))
+    en_keys = {0: tuple(sorted(pairing._block_keys(en)))}
+    kept, usable = pairing._wanted_chinese(stream, en_keys, set(), 41, ("source_url",))
     assert usable is not None and sorted(kept) == [1]
     pairs, _ = pairing.find_pairs(stream)
     assert [(p.en, p.zh) for p in pairs] == [(0, 1)]

@@ -67,23 +67,24 @@ def _block_keys(s: Summary) -> set[str]:
     return keys
 
 
-def candidates(en: dict[int, Summary], zh: dict[int, Summary], zh_count: int | None = None,
+def candidates(en_keys: dict[int, Iterable[str]], zh: dict[int, Summary], zh_count: int | None = None,
                usable: set[str] | None = None) -> dict[int, set[int]]:
-    """Chinese candidates per English document: all of them for small runs, else blocked on rare keys.
-    ``zh`` may hold only the Chinese documents that can be candidates; ``zh_count`` is then the
-    number in the whole run, and ``usable`` the keys rare enough in the whole run to block on."""
+    """Chinese candidates per English document (given by its blocking keys): all of them for small
+    runs, else blocked on rare keys. ``zh`` may hold only the Chinese documents that can be
+    candidates; ``zh_count`` is then the number in the whole run, and ``usable`` the keys rare
+    enough in the whole run to block on."""
     total = len(zh) if zh_count is None else zh_count
-    if len(en) * total <= ALL_PAIRS_LIMIT:
-        return {e: set(zh) for e in en}
+    if len(en_keys) * total <= ALL_PAIRS_LIMIT:
+        return {e: set(zh) for e in en_keys}
     index: dict[str, list[int]] = defaultdict(list)
     for z, s in zh.items():
         keys = _block_keys(s)
         for key in keys if usable is None else keys & usable:
             index[key].append(z)
     out: dict[int, set[int]] = {}
-    for e, s in en.items():
+    for e, keys in en_keys.items():
         found: dict[int, int] = defaultdict(int)
-        for key in _block_keys(s):
+        for key in keys:
             posting = index.get(key)
             if posting and len(posting) <= MAX_POSTINGS:
                 for z in posting:
@@ -97,17 +98,16 @@ def candidates(en: dict[int, Summary], zh: dict[int, Summary], zh_count: int | N
 class _Corpus:
     """Corpus statistics and per-document caches used while scoring."""
 
-    def __init__(self, en: dict[int, Summary], zh: dict[int, Summary]) -> None:
+    def __init__(self, en: dict[int, Summary], zh: dict[int, Summary], side: _EnglishSide | None = None) -> None:
+        """``en``: the English documents to score; ``side``: statistics over every English document
+        of the run (by default, those of ``en``)."""
         self.en, self.zh = en, zh
-        df: dict[str, int] = defaultdict(int)
-        adf: dict[str, int] = defaultdict(int)
-        for s in en.values():
-            for key in {f"{x.surname} {x.given}" for x in s.names}:
-                df[key] += 1
-            for a in s.anchors:
-                adf[a] += 1
-        self.n_en = max(1, len(en))
-        self.name_df, self.anchor_df = df, adf
+        if side is None:
+            side = _EnglishSide()
+            for e, s in en.items():
+                side.add(e, s, (), ())
+        self.n_en = max(1, side.count)
+        self.name_df, self.anchor_df = side.name_df, side.anchor_df
         self._roman: dict[int, list[Romanised]] = {}
         self._grams: dict[int, dict[str, set[str]]] = {}
         self._han: dict[int, str] = {}
@@ -238,8 +238,10 @@ def score(c: _Corpus, e: int, z: int) -> tuple[float, tuple[tuple[str, float], .
     return total, tuple((k, round(v, 2)) for k, v in feats.items())
 
 
-def _explicit(en: dict[int, Summary], zh: dict[int, Summary], link_fields: Iterable[str],
+def _explicit(en_meta: dict[int, dict[str, str]], zh: dict[int, Summary], link_fields: Iterable[str],
               shared_fields: Iterable[str]) -> dict[int, int]:
+    """English document → the Chinese one it links to (``en_meta``: each English document's link
+    and shared fields)."""
     ids: dict[str, int] = {}
     shared: dict[tuple[str, str], int] = {}
     for z, s in zh.items():
@@ -252,16 +254,16 @@ def _explicit(en: dict[int, Summary], zh: dict[int, Summary], link_fields: Itera
             if s.meta.get(f):
                 shared[(f, s.meta[f])] = z
     out: dict[int, int] = {}
-    for e, s in en.items():
+    for e, meta in en_meta.items():
         for f in link_fields:
-            target = s.meta.get(f)
+            target = meta.get(f)
             if target and target in ids:
                 out[e] = ids[target]
                 break
         else:
             for f in shared_fields:
-                if s.meta.get(f) and (f, s.meta[f]) in shared:
-                    out[e] = shared[(f, s.meta[f])]
+                if meta.get(f) and (f, meta[f]) in shared:
+                    out[e] = shared[(f, meta[f])]
                     break
     return out
 
@@ -303,36 +305,73 @@ def _facts(entry: Summary | Packed, shared_fields: tuple[str, ...]) -> tuple[str
     return entry[0], set(entry[1]), set(entry[2])
 
 
+class _EnglishSide:
+    """What pairing keeps of *every* English document: its blocking keys, its link fields (when it
+    has any) and the document frequencies of names and anchors. The whole summary is unpickled
+    again only for the English documents that have a candidate, so memory follows the vocabulary
+    and the candidates, not a corpus of millions of English records."""
+
+    def __init__(self) -> None:
+        self.keys: dict[int, tuple[str, ...]] = {}
+        self.meta: dict[int, dict[str, str]] = {}
+        self.name_df: dict[str, int] = defaultdict(int)
+        self.anchor_df: dict[str, int] = defaultdict(int)
+        self.count = 0
+        self._strings: dict[str, str] = {}  # one object per distinct key (each pass unpickles new ones)
+
+    def add(self, e: int, s: Summary, keys: Iterable[str], fields: tuple[str, ...]) -> None:
+        intern = self._strings.setdefault
+        self.count += 1
+        self.keys[e] = tuple(intern(k, k) for k in keys)
+        meta = {f: s.meta[f] for f in fields if s.meta.get(f)}
+        if meta:
+            self.meta[e] = meta
+        for key in {f"{x.surname} {x.given}" for x in s.names}:
+            self.name_df[intern(key, key)] += 1
+        for anchor in s.anchors:
+            self.anchor_df[intern(anchor, anchor)] += 1
+
+
 def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: float = 0.5, margin: float = 0.15,
                link_fields: Iterable[str] = ("translation_of",),
                shared_fields: Iterable[str] = ("source_url",)) -> tuple[list[Pair], _Corpus | None]:
     """Confirmed (English, Chinese) translation pairs of a run.
 
-    ``summaries`` (plain or :func:`pack`-ed) may be a spooled stream, read twice or three times:
-    the English documents are kept whole (they are the side that is checked), the Chinese ones only
-    when they can pair with one of them — a candidate of the blocking, or the target of an explicit
-    link. Memory is then bounded by the English side and the candidates, not by a corpus of
-    millions of Chinese records."""
+    ``summaries`` (plain or :func:`pack`-ed) may be a spooled stream, read up to four times: every
+    English document's keys and statistics (:class:`_EnglishSide`); the Chinese documents' key
+    counts; the Chinese documents that can pair with an English one — a candidate of the blocking,
+    or the target of an explicit link; and the English documents with a candidate. Memory is then
+    bounded by the candidates and the vocabulary, not by the corpus."""
     link_fields, shared_fields = tuple(link_fields), tuple(shared_fields)
-    en: dict[int, Summary] = {}
+    side = _EnglishSide()
     zh_count = 0
     for i, entry in summaries:
         if entry is None:
             continue
         lang = entry.lang if isinstance(entry, Summary) else entry[0]
         if lang == "en":
-            en[i] = _unpacked(entry)
+            summary = _unpacked(entry)
+            keys = _block_keys(summary) if isinstance(entry, Summary) else entry[1]
+            side.add(i, summary, sorted(keys), link_fields + shared_fields)
         elif lang == "zh":
             zh_count += 1
-    if not en or not zh_count:
+    if not side.count or not zh_count:
         return [], None
-    zh, usable = _wanted_chinese(summaries, en, zh_count, link_fields, shared_fields)
-    corpus = _Corpus(en, zh)
+    targets = {value for meta in side.meta.values() for value in meta.values()}
+    zh, usable = _wanted_chinese(summaries, side.keys, targets, zh_count, shared_fields)
+    explicit = _explicit(side.meta, zh, link_fields, shared_fields)
+    found = candidates(side.keys, zh, zh_count, usable)
+    wanted = set(explicit) | {e for e, cands in found.items() if cands}
+    en: dict[int, Summary] = {}
+    if wanted:
+        for i, entry in summaries:
+            if i in wanted and entry is not None:
+                en[i] = _unpacked(entry)
+    corpus = _Corpus(en, zh, side)
     pairs: list[Pair] = []
-    explicit = _explicit(en, zh, link_fields, shared_fields)
     for e, z in explicit.items():
         pairs.append(Pair(e, z, 1.0, 0.0, True))
-    for e, cands in candidates(en, zh, zh_count, usable).items():
+    for e, cands in found.items():
         if e in explicit or not cands:
             continue
         scored = sorted(((score(corpus, e, z), z) for z in sorted(cands)), key=lambda t: -t[0][0])
@@ -343,30 +382,26 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
     return sorted(pairs, key=lambda p: p.en), corpus
 
 
-def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en: dict[int, Summary], zh_count: int,
-                    link_fields: tuple[str, ...], shared_fields: tuple[str, ...],
+def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: dict[int, tuple[str, ...]],
+                    targets: set[str], zh_count: int, shared_fields: tuple[str, ...],
                     ) -> tuple[dict[int, Summary], set[str] | None]:
     """The Chinese summaries that can matter: all of them in a small run; else those sharing two
     usable blocking keys (held by at most :data:`MAX_POSTINGS` Chinese documents of the run) with an
-    English document, and those an English link can name. Also returns the usable keys."""
-    small = len(en) * zh_count <= ALL_PAIRS_LIMIT
-    targets: set[str] = set()
-    for s in en.values():
-        targets.update(s.meta[f] for f in link_fields if s.meta.get(f))
-        targets.update(s.meta[f] for f in shared_fields if s.meta.get(f))
-    en_keys: dict[str, list[int]] = defaultdict(list)
+    English document, and those an English link (``targets``) can name. Also returns the usable keys."""
+    small = len(en_keys) * zh_count <= ALL_PAIRS_LIMIT
+    by_key: dict[str, list[int]] = defaultdict(list)
     usable: set[str] = set()
     if not small:
-        for e, s in en.items():
-            for key in _block_keys(s):
-                en_keys[key].append(e)
+        for e, keys in en_keys.items():
+            for key in keys:
+                by_key[key].append(e)
         postings: dict[str, int] = defaultdict(int)  # Chinese documents per key (keys English documents hold)
         for _, entry in summaries:
             if entry is None:
                 continue
             lang, keys, _ = _facts(entry, shared_fields)
             if lang == "zh":
-                for key in keys & en_keys.keys():
+                for key in keys & by_key.keys():
                     postings[key] += 1
         usable = {key for key, n in postings.items() if n <= MAX_POSTINGS}
     out: dict[int, Summary] = {}
@@ -381,7 +416,7 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en: dict[
             continue
         shared: dict[int, int] = defaultdict(int)
         for key in keys & usable:
-            for e in en_keys[key]:
+            for e in by_key[key]:
                 shared[e] += 1
         if any(n >= 2 for n in shared.values()):
             out[z] = _unpacked(entry)
