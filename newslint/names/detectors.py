@@ -106,6 +106,16 @@ class NameMistranslationDetector(_NamesCorpus):
                                        Applicability.UNSAFE)
 
 
+class _English:
+    """The English summaries of a re-iterable stream, itself re-iterable."""
+
+    def __init__(self, summaries: Iterable[tuple[int, Any]]) -> None:
+        self._summaries = summaries
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return ((i, s) for i, s in self._summaries if s is not None and s.lang == "en")
+
+
 class NameVariantDetector(CorpusDetector):
     """NL602: one person or place spelled several ways in the run."""
 
@@ -125,9 +135,7 @@ class NameVariantDetector(CorpusDetector):
         return summarise(doc, ("translation_of", "source_url"))
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
-        items = [(i, s) for i, s in summaries if s is not None and s.lang == "en"]
-        if not items:
-            return
+        items = _English(summaries)  # re-iterable: the variants read it twice, and keep little
         from newslint.names.variants import person_variants, place_variants
 
         found = list(place_variants(items, self.p["preferred"]))

@@ -71,53 +71,84 @@ def _rank(norm: str, surfaces: dict[str, Counter[str]], norms: Counter[str], wan
 
 
 def place_variants(summaries: Iterable[tuple[int, Summary]], preferred: Iterable[str] = ()) -> Iterator[Variant]:
-    occ: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
-    for i, s in summaries:
+    """Two passes over ``summaries`` (re-iterable): the forms of each place are counted first, then
+    only the occurrences of a form that loses are collected (memory: the vocabulary and the findings)."""
+    norms_of: dict[str, Counter[str]] = {}  # place key -> comparison form -> occurrences
+    surfaces_of: dict[str, dict[str, Counter[str]]] = {}  # place key -> comparison form -> surfaces
+    for _, s in summaries:
         for p in s.places:
-            occ[p.key].append((i, p.start, p.end, p.surface))
+            norm = _norm(p.surface, _generic_len(p.surface))
+            norms = norms_of.get(p.key)
+            if norms is None:
+                norms = norms_of[p.key] = Counter()
+                surfaces_of[p.key] = defaultdict(Counter)
+            norms[norm] += 1
+            surfaces_of[p.key][norm][p.surface] += 1
     wanted = {}
     for form in preferred:
         gl = _generic_len(form)
         wanted[_norm(form, gl)] = form
-    for _key, items in occ.items():
-        norms = Counter(_norm(x[3], _generic_len(x[3])) for x in items)
+    flagged: dict[str, tuple[str, str, str]] = {}  # key -> (winning form, shown, counts)
+    for key, norms in norms_of.items():
         if len(norms) < 2:
             continue
-        surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-        for x in items:
-            surfaces[_norm(x[3], _generic_len(x[3]))][x[3]] += 1
-
+        surfaces = surfaces_of[key]
         best = max(norms, key=lambda n, s=surfaces, c=norms: _rank(n, s, c, wanted))
         if best in wanted:
             shown = wanted[best]
         else:
             shown = max(surfaces[best], key=lambda s: (_title_generic(s, _generic_len(s)), surfaces[best][s]))
         counts = ", ".join(f"'{surfaces[n].most_common(1)[0][0]}'×{c}" for n, c in norms.most_common())
-        for doc, start, end, surface in items:
-            if _norm(surface, _generic_len(surface)) != best:
-                yield Variant(doc, start, end, surface, shown, counts, "place")
+        flagged[key] = (best, shown, counts)
+    if not flagged:
+        return
+    found: dict[str, list[Variant]] = {key: [] for key in flagged}
+    for doc, s in summaries:
+        for p in s.places:
+            entry = flagged.get(p.key)
+            if entry is not None and _norm(p.surface, _generic_len(p.surface)) != entry[0]:
+                found[p.key].append(Variant(doc, p.start, p.end, p.surface, entry[1], entry[2], "place"))
+    for variants in found.values():
+        yield from variants
 
 
 def person_variants(summaries: Iterable[tuple[int, Summary]], min_letters: int = 4,
                     min_ratio: float = 80.0) -> Iterator[Variant]:
+    """Two passes over ``summaries`` (re-iterable), like :func:`place_variants`."""
     from rapidfuzz import fuzz
 
-    by_surname: dict[str, dict[str, list[tuple[int, int, int, str]]]] = defaultdict(lambda: defaultdict(list))
-    for i, s in summaries:
+    # surname -> given name -> (occurrences, surfaces, first surface)
+    by_surname: dict[str, dict[str, tuple[list[int], Counter[str], str]]] = defaultdict(dict)
+    for _, s in summaries:
         for x in s.names:
-            by_surname[x.surname][x.given].append((i, x.start, x.end, x.surface))
-    for _surname, givens in by_surname.items():
+            givens = by_surname[x.surname]
+            entry = givens.get(x.given)
+            if entry is None:
+                entry = givens[x.given] = ([0], Counter(), x.surface)
+            entry[0][0] += 1
+            entry[1][x.surface] += 1
+    flagged: dict[tuple[str, str], tuple[str, str]] = {}  # (surname, minor given name) -> (shown, counts)
+    for surname, givens in by_surname.items():
         if len(givens) < 2:
             continue
         long = [g for g in givens if len(g) >= min_letters]
-        counts = {g: len(givens[g]) for g in long}
+        counts = {g: givens[g][0][0] for g in long}
         for minor in long:
             majors = [g for g in long if g != minor and counts[g] >= 2 and counts[g] >= 2 * counts[minor]
                       and fuzz.ratio(g, minor) >= min_ratio]
             if not majors:
                 continue
             major = max(majors, key=lambda g: (counts[g], fuzz.ratio(g, minor)))
-            shown = Counter(x[3] for x in givens[major]).most_common(1)[0][0]
-            summary = f"{shown!r}×{counts[major]}, {givens[minor][0][3]!r}×{counts[minor]}"
-            for doc, start, end, surface in givens[minor]:
-                yield Variant(doc, start, end, surface, shown, summary, "person")
+            shown = givens[major][1].most_common(1)[0][0]
+            flagged[(surname, minor)] = (shown, f"{shown!r}×{counts[major]}, {givens[minor][2]!r}×{counts[minor]}")
+    if not flagged:
+        return
+    found: dict[tuple[str, str], list[Variant]] = {key: [] for key in flagged}
+    for doc, s in summaries:
+        for x in s.names:
+            key = (x.surname, x.given)
+            entry = flagged.get(key)
+            if entry is not None:
+                found[key].append(Variant(doc, x.start, x.end, x.surface, entry[0], entry[1], "person"))
+    for variants in found.values():
+        yield from variants
