@@ -90,8 +90,15 @@ def test_blocked_pairing_keeps_only_pairable_chinese_and_finds_the_seed_pair(mon
     en_keys = {0: tuple(sorted(pairing._block_keys(en)))}
     kept, usable = pairing._wanted_chinese(stream, en_keys, set(), 41, ("source_url",))
     assert usable is not None and sorted(kept) == [1]
-    pairs, _ = pairing.find_pairs(stream)
+    pairs, corpus = pairing.find_pairs(stream)
     assert [(p.en, p.zh) for p in pairs] == [(0, 1)]
+    # An English document no Chinese one can pair with is counted, never kept whole.
+    lone = summary(3)
+    assert lone.lang == "en"
+    stream.add(len(items), dumps([(0, lone)]), 1)
+    pairs, corpus = pairing.find_pairs(stream)
+    assert [(p.en, p.zh) for p in pairs] == [(0, 1)]
+    assert corpus is not None and sorted(corpus.en) == [0] and corpus.n_en == 2
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])
