@@ -185,8 +185,12 @@ def clearly_better(original: str, repair: str, context: bool = False) -> bool:
     if context:
         return (sum(costs) <= len(costs) and before >= 2 * sum(costs) + 1
                 and all(_script(c) in ("", "cjk") for c in known))
-    if not known or len(known) * 2 < len(repair) or sum(costs) > 0.3 * len(costs):
-        return False  # mostly lost, or rare characters: a rare one is fine in a long repair only
+    if not known or len(known) * 2 < len(repair):
+        return False  # mostly lost
+    if sum(costs) > 0.3 * len(costs) and not (cjk >= 6 and before >= 5 * sum(costs)):
+        # rare characters: fine in a long repair only, or in one far more ordinary than the original
+        # (大千和溥心畬书画作品展出: two rare characters of names, from eighteen garbage ones)
+        return False
     return (cjk >= 3 and before >= 2 * sum(costs) + 1) or (cjk >= 2 and before >= 2 * sum(costs) + 2)
 
 
@@ -309,11 +313,13 @@ def _utf8_repairs(run: str, data: list[int], starts: Sequence[int]) -> Iterator[
         if dangling:
             yield first, len(run), "".join(chars) + "\ufffd"
             return
-        # Whole mojibake characters only: back off to a sequence that ends on a character boundary.
+        # Whole mojibake characters only: back off to a sequence that ends on a character boundary,
+        # and off a tail that decodes to out-of-place characters: mojibake spliced into real text
+        # (鏃讹紝…粡营前景) goes on decoding the real text's GBK bytes (营前 → "Ӫǰ") until one fails.
         stop = 0
         while ends:
             stop = bisect.bisect_left(starts, ends[-1])
-            if starts[stop] == ends[-1]:
+            if starts[stop] == ends[-1] and (len(chars) == 1 or chars[-1] == "\ufffd" or char_cost(chars[-1]) < 2):
                 break
             ends.pop()
             chars.pop()
