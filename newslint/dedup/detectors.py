@@ -326,7 +326,7 @@ class NearDuplicateDetector(_DedupBase):
         """Two passes over the spooled summaries. The first keeps 32-bit band keys and a digest
         prefix of every document (~140 bytes each); the second, for documents whose body is part
         of a candidate pair only, their location in flat arrays and their canonical text in a
-        temporary file (compressed, read back by offset). Memory follows the document count,
+        temporary file (read back by offset). Memory follows the document count,
         never the corpus text."""
         from newslint.dedup.lsh import UnionFind, band_keys, pairs_from_columns
         from newslint.dedup.minhash import _np
