@@ -98,14 +98,10 @@ def candidates(en_keys: dict[int, Iterable[str]], zh: dict[int, Summary], zh_cou
 class _Corpus:
     """Corpus statistics and per-document caches used while scoring."""
 
-    def __init__(self, en: dict[int, Summary], zh: dict[int, Summary], side: _EnglishSide | None = None) -> None:
+    def __init__(self, en: dict[int, Summary], zh: dict[int, Summary], side: _EnglishSide) -> None:
         """``en``: the English documents to score; ``side``: statistics over every English document
-        of the run (by default, those of ``en``)."""
+        of the run."""
         self.en, self.zh = en, zh
-        if side is None:
-            side = _EnglishSide()
-            for e, s in en.items():
-                side.add(e, s, (), ())
         self.n_en = max(1, side.count)
         self.name_df, self.anchor_df = side.name_df, side.anchor_df
         self._roman: dict[int, list[Romanised]] = {}
@@ -352,7 +348,7 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
         if lang == "en":
             summary = _unpacked(entry)
             keys = _block_keys(summary) if isinstance(entry, Summary) else entry[1]
-            side.add(i, summary, sorted(keys), link_fields + shared_fields)
+            side.add(i, summary, keys, link_fields + shared_fields)
         elif lang == "zh":
             zh_count += 1
     if not side.count or not zh_count:

@@ -117,30 +117,26 @@ def person_variants(summaries: Iterable[tuple[int, Summary]], min_letters: int =
     """Two passes over ``summaries`` (re-iterable), like :func:`place_variants`."""
     from rapidfuzz import fuzz
 
-    # surname -> given name -> (occurrences, surfaces, first surface)
-    by_surname: dict[str, dict[str, tuple[list[int], Counter[str], str]]] = defaultdict(dict)
+    # surname -> given name -> its surfaces, counted in the order first seen
+    by_surname: dict[str, dict[str, Counter[str]]] = defaultdict(dict)
     for _, s in summaries:
         for x in s.names:
-            givens = by_surname[x.surname]
-            entry = givens.get(x.given)
-            if entry is None:
-                entry = givens[x.given] = ([0], Counter(), x.surface)
-            entry[0][0] += 1
-            entry[1][x.surface] += 1
+            by_surname[x.surname].setdefault(x.given, Counter())[x.surface] += 1
     flagged: dict[tuple[str, str], tuple[str, str]] = {}  # (surname, minor given name) -> (shown, counts)
     for surname, givens in by_surname.items():
         if len(givens) < 2:
             continue
         long = [g for g in givens if len(g) >= min_letters]
-        counts = {g: givens[g][0][0] for g in long}
+        counts = {g: givens[g].total() for g in long}
         for minor in long:
             majors = [g for g in long if g != minor and counts[g] >= 2 and counts[g] >= 2 * counts[minor]
                       and fuzz.ratio(g, minor) >= min_ratio]
             if not majors:
                 continue
             major = max(majors, key=lambda g: (counts[g], fuzz.ratio(g, minor)))
-            shown = givens[major][1].most_common(1)[0][0]
-            flagged[(surname, minor)] = (shown, f"{shown!r}×{counts[major]}, {givens[minor][2]!r}×{counts[minor]}")
+            shown = givens[major].most_common(1)[0][0]
+            first = next(iter(givens[minor]))  # the minor form's first surface
+            flagged[(surname, minor)] = (shown, f"{shown!r}×{counts[major]}, {first!r}×{counts[minor]}")
     if not flagged:
         return
     found: dict[tuple[str, str], list[Variant]] = {key: [] for key in flagged}
