@@ -2,9 +2,10 @@
 
 Keyed by the file's bytes, its path (findings carry it, per-file ignores depend on it), the
 newslint version and the effective configuration (selected checks with their parameters and
-severities, JSONL fields). Entries are pickles written atomically under ``.newslint_cache/``; an
-unreadable or corrupt entry is a miss, never an error, and a cache that cannot be written is simply
-not used.
+severities, JSONL fields). Entries are data files (:mod:`newslint.datafile`, never pickles: a cache
+folder committed to a repository must not be able to run code) written atomically under
+``.newslint_cache/``; an unreadable, corrupt or foreign entry is a miss (said once on stderr), never
+an error, and a cache that cannot be written is simply not used.
 
 A run of several files also keeps a *stat index*: each file's signature (size, mtime, ctime, inode,
 device) beside the content key of the bytes read with that signature, so a warm run stats its files
@@ -18,16 +19,19 @@ set back. A recently changed ("racy") file is hashed again on each run until it 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
 import os
-import pickle
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from newslint import __version__
+from newslint.datafile import DataError, dumps
+from newslint.datafile import loads as _data_loads
 
 CACHE_DIR = ".newslint_cache"
 
@@ -49,13 +53,23 @@ def read_signed(path: Path) -> tuple[bytes, Signature]:
         return handle.read(), signature(info)
 
 
-def loads(data: bytes) -> Any:
-    """Unpickle without the cyclic garbage collector: a warm run loads tens of thousands of
-    objects, none of them garbage, and collections over the growing heap cost nearly as much again."""
+_warned: set[str] = set()
+
+
+def warn_ignored(what: str, reason: str, once: bool = True) -> None:
+    """One line on stderr (with ``once``, once per process for ``what``): it is ignored and rebuilt."""
+    if not once or what not in _warned:
+        _warned.add(what)
+        print(f"newslint: ignoring {what}: {reason}; it will be rebuilt", file=sys.stderr)
+
+
+def loads(data: bytes, kind: bytes = b"cache") -> Any:
+    """Decode a data file without the cyclic garbage collector: a warm run loads tens of thousands
+    of objects, none of them garbage, and collections over the growing heap cost nearly as much again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        return _data_loads(data, kind)
     finally:
         if enabled:
             gc.enable()
@@ -100,7 +114,10 @@ class ResultCache:
             return loads(path.read_bytes())
         except FileNotFoundError:
             return None
-        except Exception:  # corrupt, truncated, from another Python: a miss
+        except DataError as exc:  # corrupt, truncated, foreign: a miss
+            warn_ignored(f"a cache entry in {self.folder.parent}", str(exc))
+            return None
+        except OSError:
             return None
 
     # -- the stat index ---------------------------------------------------------------------------
@@ -144,11 +161,17 @@ class ResultCache:
                 if not tag.exists():
                     tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
                 self._made.add(key[:2])
+            data = dumps(value, b"cache")
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, folder / key)
-        except OSError:
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, folder / key)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except (OSError, TypeError):
             self.enabled = False
 
 
@@ -169,7 +192,7 @@ def _spec_cache_key(paths: list[Path]) -> str | None:
 
 
 # One file, overwritten when the packs or newslint change: nothing accumulates.
-SPEC_CACHE_NAME = "builtin-packs.pickle"
+SPEC_CACHE_NAME = "builtin-packs.data"
 
 
 def spec_cache_get(paths: list[Path]) -> Any | None:
@@ -177,12 +200,15 @@ def spec_cache_get(paths: list[Path]) -> Any | None:
     if os.environ.get("NEWSLINT_NO_CACHE"):
         return None
     key = _spec_cache_key(paths)
+    path = _user_cache_dir() / SPEC_CACHE_NAME
     try:
-        with (_user_cache_dir() / SPEC_CACHE_NAME).open("rb") as handle:
-            stored_key, specs = pickle.load(handle)
-    except Exception:  # missing, corrupt or from another version: load the packs again
+        stored_key, specs = loads(path.read_bytes(), b"specs")
+    except OSError:  # missing: load the packs
         return None
-    return specs if key is not None and stored_key == key else None
+    except (DataError, TypeError, ValueError) as exc:  # corrupt, foreign or from another version
+        warn_ignored(f"the pack cache {path}", str(exc))
+        return None
+    return specs if key is not None and stored_key == key and isinstance(specs, list) else None
 
 
 def spec_cache_put(paths: list[Path], specs: Any) -> None:
@@ -191,10 +217,16 @@ def spec_cache_put(paths: list[Path], specs: Any) -> None:
         return
     folder = _user_cache_dir()
     try:
+        data = dumps((key, list(specs)), b"specs")
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((key, specs), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / SPEC_CACHE_NAME)
-    except OSError:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, folder / SPEC_CACHE_NAME)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, TypeError):
         pass

@@ -87,10 +87,10 @@ def _flatten(values: list[list[str]] | None) -> list[str] | None:
 
 
 def _settings(args: argparse.Namespace):
-    from newslint.config import Settings, find_config, load_config
+    from newslint.config import Settings, find_config, is_regular_file, load_config
 
     if args.config is not None:
-        if not args.config.is_file():
+        if not is_regular_file(args.config):
             raise PackError(f"{args.config}: config file not found")
         return load_config(args.config)
     paths = [p for p in getattr(args, "paths", ["."]) if p != "-"] or ["."]
@@ -138,21 +138,33 @@ def _selected(args: argparse.Namespace, settings, specs: list[CheckSpec]) -> lis
 
 
 def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
+    from newslint.inputs import read_stdin
     from newslint.report import ReportOptions
     from newslint.reporters import write as write_report
     from newslint.runner import RunRequest, run, write_stdout
 
     settings = _settings(args)
     specs = _selected(args, settings, _all_specs(settings, args.pack))
+    if args.output_file is not None:
+        _check_output_file(args.output_file)  # before the run: nothing is fixed when the report cannot go
+    if args.index is not None:
+        from newslint.corpus_index import index_path_problem
+
+        problem = index_path_problem(args.index, settings.root)
+        if problem is not None:
+            raise PackError(f"--index {args.index}: {problem}")
+    diff = getattr(args, "diff", False)
+    stdin_data = read_stdin() if "-" in args.paths else None
     request = RunRequest(
         paths=args.paths,
         settings=settings,
         specs=specs,
         fix=fix,
         unsafe_fixes=args.unsafe_fixes,
-        diff=getattr(args, "diff", False),
+        diff=diff,
         force_exclude=args.force_exclude,
         stdin_filename=args.stdin_filename,
+        stdin_data=stdin_data,
         jobs=args.jobs,
         index=args.index,
         # the workers render the report lines when the format is one line per finding
@@ -163,9 +175,17 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
     )
     output = run(request)
     result = output.result
+    result.dry_run = diff
     options = ReportOptions(statistics=args.statistics, quiet=args.quiet, version=__version__)
     if output.stdout_text is not None:
         write_stdout(output.stdout_text)
+        report_stream = sys.stderr
+    elif fix and not diff and stdin_data is not None:
+        # ruff's convention: `fix -` prints the text; input that was not fixed (binary, or bytes
+        # that could not all be decoded) goes back byte for byte, never lost in a pipeline
+        sys.stdout.flush()
+        sys.stdout.buffer.write(stdin_data)
+        sys.stdout.buffer.flush()
         report_stream = sys.stderr
     else:
         report_stream = sys.stdout
@@ -177,8 +197,13 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
             where = f"{problem.path}:record {problem.record}" if problem.record else problem.path
             print(f"{where}: {'warning' if problem.skipped else 'error'}: {problem.message}", file=sys.stderr)
     if args.output_file is not None:
-        with args.output_file.open("w", encoding="utf-8") as handle:
-            write_report(args.format, result, options, handle)
+        try:
+            with args.output_file.open("w", encoding="utf-8") as handle:
+                write_report(args.format, result, options, handle)
+        except OSError as exc:
+            print(f"newslint: error: -o {args.output_file}: cannot write the report: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return EXIT_ERROR
     else:
         write_report(args.format, result, options, report_stream)
         report_stream.flush()
@@ -186,10 +211,24 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_OK
-    if getattr(args, "diff", False):
+    if diff:
         return EXIT_FINDINGS if output.diff else EXIT_OK
     threshold = Severity(args.fail_on) if args.fail_on else settings.fail_on
     return EXIT_FINDINGS if result.count_at_or_above(threshold) else EXIT_OK
+
+
+def _check_output_file(path: Path) -> None:
+    """A report file goes into an existing folder (never created) and is not a folder itself."""
+    from newslint.config import is_folder
+
+    folder = path.parent
+    if not is_folder(folder):
+        what = "is not a folder" if os.path.lexists(folder) else "does not exist"
+        raise PackError(f"-o {path}: cannot write the report: {folder.as_posix()} {what}")
+    if is_folder(path):
+        raise PackError(f"-o {path}: cannot write the report: it is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK) and not os.access(path, os.W_OK):
+        raise PackError(f"-o {path}: cannot write the report: permission denied")
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -94,17 +95,36 @@ def _glob_match(rel: str, pattern: str) -> bool:
 
 def find_config(start: Path) -> Path | None:
     """The nearest config file at or above ``start`` (a pyproject counts only with [tool.newslint])."""
-    folder = start.resolve()
-    if folder.is_file():
+    try:
+        folder = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        folder = Path(os.path.abspath(start))
+    if not is_folder(folder):  # a file (regular or not), or a path that does not exist
         folder = folder.parent
     for candidate_dir in (folder, *folder.parents):
         for name in CONFIG_NAMES:
             candidate = candidate_dir / name
-            if candidate.is_file():
+            if is_regular_file(candidate):
                 if name == "pyproject.toml" and "newslint" not in _read_toml(candidate).get("tool", {}):
                     continue
                 return candidate
     return None
+
+
+def is_regular_file(path: Path) -> bool:
+    """A regular file (never a FIFO or device); False for what cannot be looked at (a folder without
+    permission on the way up is not an error: there is just no config there)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -117,18 +137,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PackError(f"{path}: cannot read config: {exc}") from exc
+    except RecursionError:
+        raise PackError(f"{path}: cannot read config: nested too deeply") from None
 
 
 def load_config(path: Path) -> Settings:
     if path.name == "pyproject.toml":
         raw = _read_toml(path).get("tool", {}).get("newslint", {})
     else:
-        import yaml
+        from newslint.document import YamlError, load_yaml
 
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise PackError(f"{path}: cannot read config: {exc}") from exc
+            raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise PackError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise PackError(f"{path}: cannot read config: not UTF-8") from None
+        except YamlError as exc:
+            raise PackError(f"{path}: cannot read config: {exc}") from None
     if not isinstance(raw, Mapping):
         raise PackError(f"{path}: config must be a mapping")
     return settings_from_mapping(raw, path)

@@ -7,20 +7,26 @@ again and of files that no longer exist, reduces over old and new together, repo
 documents of this run, and saves the merged index — no earlier file is read again.
 
 Summaries are only compatible with the same corpus checks and parameters, so the index records
-their fingerprint and is ignored (rebuilt) when it differs. A corrupt index is ignored, never fatal.
+their fingerprint and is ignored (rebuilt) when it differs. The file is data only
+(:mod:`newslint.datafile`, never a pickle: an index committed to a repository must not be able to
+run code); a corrupt or foreign index is ignored with one line on stderr and rebuilt, never fatal.
+A path that exists and is not an index is refused rather than overwritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+from newslint.datafile import DataError, dumps, is_kind, loads
+
+FORMAT_VERSION = 2
+_KIND = b"index"
 
 
 @dataclass
@@ -30,30 +36,100 @@ class CorpusIndex:
     summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check code → (doc, summary)
 
 
+def index_path_problem(path: Path, project: Path) -> str | None:
+    """Why ``path`` cannot be used as an index (None when it can): something that exists and is not
+    a newslint index is never overwritten, and missing folders are made only inside the project."""
+    if path.is_symlink() or path.exists():
+        if not path.is_file():
+            return "exists and is not a newslint index file"
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(64)
+        except OSError as exc:
+            return f"cannot be read: {exc.strerror or exc}"
+        if head and not is_kind(head, _KIND):
+            return ("exists and is not a newslint index (refusing to overwrite it; "
+                    "an index of newslint 0.1 must be deleted)")
+        return None
+    parent = path.parent
+    if parent.is_dir():
+        return None
+    try:
+        inside = os.path.commonpath([parent.resolve(), project.resolve()]) == str(project.resolve())
+    except ValueError:
+        inside = False
+    return None if inside else f"folder {parent} does not exist (newslint creates folders only inside the project)"
+
+
 def load_index(path: Path, fingerprint: str) -> CorpusIndex:
     try:
-        with path.open("rb") as handle:
-            data = pickle.load(handle)
-    except Exception:  # missing, corrupt, or written by another version: start afresh
+        data = loads(path.read_bytes(), _KIND)
+    except OSError:  # missing: start afresh
         return CorpusIndex(fingerprint)
-    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or data.get("fingerprint") != fingerprint:
+    except DataError as exc:
+        from newslint.cache import warn_ignored
+
+        warn_ignored(f"the corpus index {path}", str(exc), once=False)
         return CorpusIndex(fingerprint)
-    index = data.get("index")
-    return index if isinstance(index, CorpusIndex) else CorpusIndex(fingerprint)
+    if not (isinstance(data, dict) and data.get("version") == FORMAT_VERSION):
+        from newslint.cache import warn_ignored
+
+        warn_ignored(f"the corpus index {path}", "another version", once=False)
+        return CorpusIndex(fingerprint)
+    refs, summaries = data.get("refs"), data.get("summaries")
+    if data.get("fingerprint") != fingerprint or not isinstance(refs, list) or not isinstance(summaries, dict):
+        return CorpusIndex(fingerprint)  # other checks or parameters: summaries not comparable
+    from newslint.runner import DocRef
+
+    if not all(isinstance(ref, DocRef) for ref in refs) or not all(
+        isinstance(code, str) and isinstance(bucket, list)
+        and all(isinstance(e, tuple) and len(e) == 2 and isinstance(e[0], int) and 0 <= e[0] < len(refs)
+                for e in bucket)
+        for code, bucket in summaries.items()
+    ):
+        from newslint.cache import warn_ignored
+
+        warn_ignored(f"the corpus index {path}", "entries fail validation", once=False)
+        return CorpusIndex(fingerprint)
+    return CorpusIndex(fingerprint, refs, summaries)
 
 
 def save_index(path: Path, index: CorpusIndex) -> None:
+    data = dumps({"version": FORMAT_VERSION, "fingerprint": index.fingerprint, "refs": index.refs,
+                  "summaries": index.summaries}, _KIND)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"version": FORMAT_VERSION, "fingerprint": index.fingerprint, "index": index}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the index's folder from load to save, so runs sharing one
+    index (parallel pre-commit batches) take turns: each sees the documents the one before saved,
+    none overwrites another's. No lock file is left behind; where ``fcntl`` is missing, no lock."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    folder = path.parent if path.parent.is_dir() else Path(".")
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def merge(

@@ -15,7 +15,7 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from newslint.model import Position
 
@@ -95,7 +95,10 @@ class Document:
         return self.text[begin:end].rstrip("\r\n")
 
 
-_FRONT_MATTER = re.compile(r"\A(?:[ \t]*\r?\n)*---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+# A front matter block: blank lines, a ``---`` line, then everything up to the next ``---`` line.
+# Closing lines are found with ``str.find``: one lazy regex over a 10 MB block took half a second.
+_FRONT_OPEN = re.compile(r"\A(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
 _HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<\?xml)", re.I)
 _MARKDOWN_HINT = re.compile(r"^(?:#{1,6}\s|\s*[-*+]\s+\S|>\s|```)|\[[^\]\n]+\]\([^)\s]+\)", re.M)
 _MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
@@ -105,10 +108,111 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson")
 
 def front_matter_span(text: str) -> tuple[int, int] | None:
     """Span of a leading ``---`` YAML block (markers included), tolerating blank lines before it."""
-    match = _FRONT_MATTER.match(text)
-    if match is None:
+    opening = _FRONT_OPEN.match(text)
+    if opening is None:
         return None
-    return match.start(), match.end()
+    # the first ``---`` line after at least one line of content; else one right after the opening
+    at = opening.end()
+    line = text.find("\n---", at)
+    while line >= 0:
+        closing = _FRONT_CLOSE.match(text, line + 1)
+        if closing is not None:
+            return opening.start(), closing.end()
+        line = text.find("\n---", line + 1)
+    closing = _FRONT_CLOSE.match(text, at)
+    return None if closing is None else (opening.start(), closing.end())
+
+
+# Limits on YAML read from data (front matter) and from config files: parsing stays linear in the
+# input and nothing built from it can be exponentially larger than the input.
+MAX_FRONT_MATTER_YAML = 256 * 1024  # characters; a larger front matter is kept intact but not parsed
+MAX_YAML_CHARS = 1024 * 1024  # characters; a larger config file is refused
+MAX_YAML_EXPANSION = 4 * 1024 * 1024  # nodes + scalar characters once aliases are expanded (billion laughs)
+
+
+class YamlError(ValueError):
+    """YAML that is malformed, or over one of the limits above (one line, for a message)."""
+
+
+def load_yaml(text: str, max_chars: int = MAX_YAML_CHARS) -> Any:
+    """``yaml.safe_load`` (libyaml when present), within limits.
+
+    Refused with :class:`YamlError`: text over ``max_chars``; aliases that would expand the document
+    past :data:`MAX_YAML_EXPANSION` (each use of an anchor counts its whole subtree: a billion-laughs
+    bomb is a few hundred bytes that PyYAML parses into shared objects, but anything that walks them —
+    ``str()``, a fingerprint — takes exponential time and memory); recursive aliases; nesting too deep.
+    Checked on the composed node graph, before any Python object is built."""
+    import yaml
+
+    if len(text) > max_chars:
+        raise YamlError(f"larger than {max_chars:,} characters, not parsed")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise YamlError(" ".join(str(exc).split())) from None
+    except RecursionError:  # the pure-Python parser, on deep nesting (libyaml stops at a depth limit)
+        raise YamlError("nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Any, limit: int = MAX_YAML_EXPANSION) -> None:
+    """Size of the node graph with every alias expanded, memoised per node (linear time)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # nodes whose subtree is being walked: seeing one again is a cycle
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_nodes.discard(key)
+            size = 1 + (len(node.value) if isinstance(node.value, str) else 0)
+            size += sum(sizes[id(child)] for child in children)
+            if size > limit:
+                raise YamlError(f"aliases expand it past {limit:,} nodes and characters, not parsed")
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise YamlError("recursive alias, not parsed")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: Any) -> list[Any]:
+    value = node.value
+    if isinstance(value, str):
+        return []
+    if value and isinstance(value[0], tuple):  # a mapping: (key, value) pairs
+        return [part for pair in value for part in pair]
+    return list(value)
+
+
+def front_matter_data(doc: Document) -> Any:
+    """The document's front matter as YAML data; None when it has none, or it is malformed, or over
+    :data:`MAX_FRONT_MATTER_YAML` characters, or refused by :func:`load_yaml`'s limits."""
+    region = doc.front_matter()
+    if region is None:
+        return None
+    return front_matter_yaml(doc.text[region.start:region.end])
+
+
+def front_matter_yaml(block: str) -> Any:
+    """A front matter block (``---`` markers included or not) as YAML data, None when it cannot be read."""
+    if len(block) > MAX_FRONT_MATTER_YAML + 16:
+        return None
+    try:
+        return load_yaml(block.strip().strip("-"), MAX_FRONT_MATTER_YAML)
+    except YamlError:
+        return None
 
 
 def looks_like_jsonl(text: str) -> bool:

@@ -13,15 +13,23 @@ import fnmatch
 import json
 import os
 import re
+import socket
+import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newslint.config import DEFAULT_EXCLUDE, Settings
 from newslint.decoding import BinaryInputError, decode_bytes, encode_text
-from newslint.document import Document, Format, detect_format, file_document, text_document
+from newslint.document import Document, Format, detect_format, file_document, looks_like_jsonl, text_document
 from newslint.report import InputProblem
+
+# One document (a whole file, or one JSONL line) larger than this is reported and not checked: the
+# checks hold several copies of a document's text and per-character tables (the duplicate and
+# boilerplate checks peak near 50 bytes per character), so one 1 GB line would need tens of GB.
+# A JSONL file is not one document: its records are read one by one, each under this limit.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -41,10 +49,18 @@ class SourceFile:
     lines: list[JsonlLine] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     first_record: int = 1
+    lossless: bool = True  # every byte decoded, with a codec we are sure of: may be written back
 
 
-def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = False) -> Iterator[Path | str]:
-    """Yield files to check, in a stable order; ``-`` passes through for standard input."""
+def discover(
+    paths: Sequence[str], settings: Settings, force_exclude: bool = False
+) -> Iterator[Path | str | InputProblem]:
+    """Yield files to check, in a stable order; ``-`` passes through for standard input.
+
+    What cannot be checked is yielded as an :class:`InputProblem` in its place: a special file (FIFO,
+    socket, device: never opened — opening a FIFO blocks until a writer comes, a device never ends),
+    a folder that cannot be listed. A path that does not exist, a broken link or a symlink loop is
+    yielded as a path: reading it fails at once, and the read reports it."""
     seen: set[str] = set()  # normalised path strings (cheaper to hash than paths; the string is kept)
     # the include globs as one regex, matched as fnmatch.fnmatch would match each
     included = re.compile("|".join(fnmatch.translate(os.path.normcase(pat)) for pat in settings.include)).match
@@ -53,32 +69,75 @@ def discover(paths: Sequence[str], settings: Settings, force_exclude: bool = Fal
             yield entry
             continue
         path = Path(entry)
-        if path.is_dir():
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):  # missing, a loop, a NUL in the name: the read reports it
+            mode = 0
+        if stat.S_ISDIR(mode):
             if not settings.exclude and settings.excluded(path):
                 continue  # inside a VCS or tool folder: every file below would be excluded
-            for root, dirs, files in os.walk(path):
-                root_path = Path(root)
-                dirs[:] = sorted(d for d in dirs if not settings.excluded(root_path / d))
-                for name in sorted(files):
-                    if not settings.include or not included(os.path.normcase(name.lower())):
-                        continue
-                    candidate = root_path.joinpath(name)
-                    # the folders above were checked on the way down: without exclude globs only
-                    # the name itself can still be excluded (a 5,000-file walk must stay cheap)
-                    if (settings.excluded(candidate) if settings.exclude else name in DEFAULT_EXCLUDE):
-                        continue
-                    key = os.path.normcase(str(candidate))
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    yield candidate
+            yield from _walk(path, settings, included, seen)
         else:
             if force_exclude and settings.excluded(path):
                 continue
             key = os.path.normcase(str(path))
-            if key not in seen:
-                seen.add(key)
-                yield path
+            if key in seen:
+                continue
+            seen.add(key)
+            yield path if not mode or stat.S_ISREG(mode) else _special(path, mode)
+
+
+def _walk(
+    top: Path, settings: Settings, included: Callable[[str], object], seen: set[str]
+) -> Iterator[Path | InputProblem]:
+    """``os.walk`` order (top-down, names sorted, symlinked folders not followed), from
+    ``os.scandir`` so a special file is told from a regular one by the entry's type, not by opening it."""
+    stack = [top]
+    while stack:
+        root_path = stack.pop()
+        try:
+            with os.scandir(root_path) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            yield InputProblem(root_path.as_posix(), f"cannot read folder: {exc.strerror or exc}")
+            continue
+        dirs: list[Path] = []
+        for item in entries:
+            name = item.name
+            try:
+                is_dir = item.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not item.is_symlink() and not settings.excluded(root_path / name):
+                    dirs.append(root_path / name)
+                continue
+            if not settings.include or not included(os.path.normcase(name.lower())):
+                continue
+            candidate = root_path.joinpath(name)
+            # the folders above were checked on the way down: without exclude globs only
+            # the name itself can still be excluded (a 5,000-file walk must stay cheap)
+            if (settings.excluded(candidate) if settings.exclude else name in DEFAULT_EXCLUDE):
+                continue
+            key = os.path.normcase(str(candidate))
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                regular = item.is_file()  # the entry's type: no system call for a plain file
+                mode = 0 if regular else item.stat().st_mode
+            except OSError:  # a broken link, a loop, gone since the listing: the read reports it
+                regular, mode = True, 0
+            yield candidate if regular or not mode else _special(candidate, mode)
+        stack.extend(reversed(dirs))
+
+
+def _special(path: Path, mode: int) -> InputProblem:
+    kind = (
+        "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+    )
+    return InputProblem(path.as_posix(), f"skipped: {kind}, not a regular file", skipped=True)
 
 
 def read_source(
@@ -88,16 +147,27 @@ def read_source(
 
     ``first_record`` is the line number of the first line of ``data`` (a slice of a large JSONL file).
     """
+    if len(data) > MAX_DOCUMENT_BYTES and first_record == 1 and not _jsonl(display, data):
+        problem = InputProblem(display, f"not checked: {_mib(len(data))} in one document, "
+                                        f"over the {_mib(MAX_DOCUMENT_BYTES)} limit")
+        return SourceFile(path, display, Format.PLAIN, "utf-8", False, [], problems=[problem], lossless=False)
     decoded = decode_bytes(data)
     fmt = Format.JSONL if first_record > 1 else detect_format(display, decoded.text)
     if fmt is not Format.JSONL:
         doc = file_document(
             display, decoded.text, fmt, decoded.encoding, decoded.confidence, decoded.lossless
         )
-        return SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [doc])
-    source = SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [], first_record=first_record)
+        return SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [doc], lossless=decoded.lossless)
+    source = SourceFile(path, display, fmt, decoded.encoding, decoded.bom, [], first_record=first_record,
+                        lossless=decoded.lossless)
     fields = list(dict.fromkeys([*settings.text_fields, *settings.extra_fields]))
     for number, raw in enumerate(physical_lines(decoded.text), first_record):
+        if len(raw) > MAX_DOCUMENT_BYTES:  # (characters: at least as many bytes)
+            source.lines.append(JsonlLine(raw, None))
+            source.problems.append(InputProblem(
+                display, f"record not checked: a line of {_mib(len(raw))}, over the {_mib(MAX_DOCUMENT_BYTES)} limit",
+                number))
+            continue
         stripped = raw.strip()
         if not stripped:
             source.lines.append(JsonlLine(raw, None))
@@ -107,6 +177,10 @@ def read_source(
         except ValueError as exc:
             source.lines.append(JsonlLine(raw, None))
             source.problems.append(InputProblem(display, f"malformed JSON line: {exc}", number))
+            continue
+        except RecursionError:
+            source.lines.append(JsonlLine(raw, None))
+            source.problems.append(InputProblem(display, "JSON line nested too deeply", number))
             continue
         if not isinstance(record, dict):
             source.lines.append(JsonlLine(raw, None))
@@ -122,6 +196,18 @@ def read_source(
     return source
 
 
+def _jsonl(display: str, data: bytes) -> bool:
+    """JSONL by name or by its first lines (as :func:`detect_format` decides, from the raw bytes)."""
+    if display.lower().endswith((".jsonl", ".ndjson")):
+        return True
+    head = data[:4096].decode("utf-8", "ignore")
+    return head.lstrip().startswith("{") and looks_like_jsonl(head)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
 def physical_lines(text: str) -> Iterator[str]:
     """Lines split on ``\n`` only: ``str.splitlines`` would also split inside a JSON string on U+2028."""
     parts = text.split("\n")
@@ -132,12 +218,19 @@ def physical_lines(text: str) -> Iterator[str]:
             yield part
 
 
-def load(entry: Path | str, settings: Settings, stdin_name: str = "-") -> SourceFile | InputProblem:
-    """Read one input; every failure becomes an InputProblem naming the file."""
-    if entry == "-":
-        import sys
+def read_stdin() -> bytes:
+    import sys
 
-        data = sys.stdin.buffer.read()
+    return sys.stdin.buffer.read()
+
+
+def load(
+    entry: Path | str, settings: Settings, stdin_name: str = "-", stdin_data: bytes | None = None
+) -> SourceFile | InputProblem:
+    """Read one input; every failure becomes an InputProblem naming the file. Standard input is
+    read here unless ``stdin_data`` holds it already (a fix run reads it once, for both passes)."""
+    if entry == "-":
+        data = read_stdin() if stdin_data is None else stdin_data
         path, display = None, stdin_name
     else:
         assert isinstance(entry, Path)
@@ -186,12 +279,22 @@ def encode_output(text: str, encoding: str, bom: bool) -> bytes:
     return encode_text(text, encoding, bom)
 
 
+_TMP_SUFFIX = ".newslint-tmp"
+_HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    """Write via a temporary file in the same folder and rename: never a half-written file.
+
+    The temporary file is named ``.<name>.<pid>@<host>.<random>.newslint-tmp``. A run killed between
+    creating it and the rename (SIGKILL, power loss) leaves it behind, and the file itself unchanged;
+    the next run that writes the file removes such leftovers of processes of this host that are gone
+    (never those of a live process: two runs may write the same file at once)."""
     mode = None
     with contextlib.suppress(OSError):
         mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".newslint-tmp", dir=path.parent)
+    _remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}@{_HOST}.", suffix=_TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -204,3 +307,29 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        with os.scandir(path.parent) as listing:
+            names = [e.name for e in listing if e.name.startswith(prefix) and e.name.endswith(_TMP_SUFFIX)]
+        for name in names:
+            owner = name[len(prefix):].split(".", 1)[0]
+            pid, _, host = owner.partition("@")
+            if host != _HOST or not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(path.parent / name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name != "posix":  # (on Windows, os.kill(pid, 0) would end the process)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process (EPERM): alive
+        return True
+    return True

@@ -4,6 +4,13 @@ The linter owns the detectors built for the selected checks. ``check`` turns det
 located findings (minus suppressed ones); ``fix`` applies the applicable fixes, re-checks the new
 text and repeats until nothing changes or a round limit is hit (sqlfluff users hit non-converging
 fixers; ruff stops at 100 rounds and says so, we do the same at a lower bound).
+
+Pack patterns run on a time budget per check per document (``registry.PATTERN_LIMITS``, reset here
+before each check; see ``detectors/pattern.py``). A check that runs out raises ``PatternTimeout``:
+its hits on that document are dropped, the document is recorded as an input problem naming the
+check (``take_problems``, collected by the runner after each task: exit code 2), and the check is
+not run on that document again (fix rounds). After ``MAX_PATTERN_TIMEOUTS`` documents of one task,
+it is not run on the task's other documents either.
 """
 
 from __future__ import annotations
@@ -12,14 +19,23 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from newslint.document import Document, Region, Role, file_document
 from newslint.edits import apply_fix_groups
 from newslint.model import Applicability, Edit, Finding, Fix, Hit, Position, Scope, Severity
-from newslint.registry import CheckSpec, Detector, detector_class
+from newslint.packs import shipped
+from newslint.registry import PATTERN_LIMITS, CheckSpec, Detector, PatternTimeout, build_detector
 from newslint.suppression import directive_spans, suppressed_ranges
 
+if TYPE_CHECKING:
+    from newslint.report import InputProblem
+
 MAX_FIX_ROUNDS = 12
+#: A check that times out on this many documents of one task (a file, or a slice of a large JSONL
+#: file) is not run on the task's other documents: a file where every record trips it must not cost
+#: its time limit a record.
+MAX_PATTERN_TIMEOUTS = 3
 
 
 @dataclass
@@ -35,12 +51,19 @@ class Linter:
     def __init__(self, specs: Sequence[CheckSpec], severity_overrides: dict[str, Severity] | None = None) -> None:
         self.specs = list(specs)
         self.severity = {s.code: (severity_overrides or {}).get(s.code, s.severity) for s in self.specs}
+        # A shipped pack's patterns run on re; any other pack's are bounded (packs.shipped).
         self.detectors: list[Detector] = [
-            detector_class(s.kind)(s) for s in self.specs if s.scope is Scope.DOCUMENT
+            build_detector(s, shipped(s.pack)) for s in self.specs if s.scope is Scope.DOCUMENT
         ]
         self.corpus_detectors: list[Detector] = [
-            detector_class(s.kind)(s) for s in self.specs if s.scope is Scope.CORPUS
+            build_detector(s, shipped(s.pack)) for s in self.specs if s.scope is Scope.CORPUS
         ]
+        # Pattern limits, since the last take_problems(): problems to report, the documents each
+        # check timed out on (path, record, field, code), how often, and documents skipped after that.
+        self._problems: list[InputProblem] = []
+        self._timed_out: set[tuple[str, int | None, str | None, str]] = set()
+        self._timeouts: Counter[str] = Counter()
+        self._given_up: dict[str, set[tuple[str, int | None, str | None]]] = {}
 
     # -- checking -------------------------------------------------------------------------------
 
@@ -48,18 +71,70 @@ class Linter:
         findings: list[Finding] = []
         suppressed = suppressed_ranges(doc.text) if doc.format.value in ("markdown", "html", "plain") else []
         directives = directive_spans(doc.text) if suppressed else []
-        for detector in self.detectors:
-            spec = detector.check
-            if not spec.applies_to(doc):
-                continue
-            for hit in detector.detect(doc):
-                if directives and any(s <= hit.start < e for s, e in directives):
+        limits = PATTERN_LIMITS
+        try:
+            for detector in self.detectors:
+                spec = detector.check
+                if not spec.applies_to(doc):
                     continue
-                if suppressed and any(r.covers(spec.code, spec.name, hit.start) for r in suppressed):
+                if self._timed_out and self._skip(doc, spec.code):
                     continue
-                findings.append(self.finding(doc, spec, hit))
+                mark = len(findings)
+                limits.deadline = 0.0  # the check's first pattern call starts its clock
+                try:
+                    for hit in detector.detect(doc):
+                        if directives and any(s <= hit.start < e for s, e in directives):
+                            continue
+                        if suppressed and any(r.covers(spec.code, spec.name, hit.start) for r in suppressed):
+                            continue
+                        findings.append(self.finding(doc, spec, hit))
+                except PatternTimeout as exc:
+                    del findings[mark:]  # a check that did not finish reports nothing on this document
+                    self._pattern_stopped(doc, spec, exc)
+        finally:
+            limits.deadline = -1.0
         findings.sort(key=Finding.sort_key)
         return findings
+
+    def _skip(self, doc: Document, code: str) -> bool:
+        """Whether a check that timed out before is not run on ``doc``: it timed out on this very
+        document (an earlier fix round), or on too many documents of this task."""
+        if (doc.path, doc.record, doc.field_name, code) in self._timed_out:
+            return True
+        if self._timeouts[code] < MAX_PATTERN_TIMEOUTS:
+            return False
+        self._given_up.setdefault(code, set()).add((doc.path, doc.record, doc.field_name))
+        return True
+
+    def _pattern_stopped(self, doc: Document, spec: CheckSpec, exc: PatternTimeout) -> None:
+        from newslint.report import InputProblem
+
+        self._timed_out.add((doc.path, doc.record, doc.field_name, spec.code))
+        self._timeouts[spec.code] += 1
+        where = f" ({doc.field_name!r} field)" if doc.record is not None and doc.field_name else ""
+        self._problems.append(
+            InputProblem(doc.path, f"{spec.code} ({spec.name}): {exc.describe()}{where}; check skipped", doc.record)
+        )
+
+    def take_problems(self) -> list[InputProblem]:
+        """The input problems of the documents checked since the last call (the runner calls it
+        after each task), and a fresh start for the per-task limit on timeouts."""
+        from newslint.report import InputProblem
+
+        problems = self._problems
+        names = {s.code: s.name for s in self.specs}
+        for code, docs in sorted(self._given_up.items()):
+            path = min(docs, key=lambda d: (d[1] or 0))[0]
+            problems.append(InputProblem(
+                path,
+                f"{code} ({names.get(code, code)}): timed out on {self._timeouts[code]} documents of this file; "
+                f"not run on {len(docs)} more of them",
+            ))
+        self._problems = []
+        self._timed_out.clear()
+        self._timeouts.clear()
+        self._given_up.clear()
+        return problems
 
     def finding(self, doc: Document, spec: CheckSpec, hit: Hit) -> Finding:
         return self.located(spec, hit, doc.path, doc.record, doc.field_name, doc.position)

@@ -7,6 +7,8 @@ error naming the file and the check, not a rule that silently finds nothing.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 from newslint.document import Format, Role
 from newslint.model import Applicability, Scope, Severity
-from newslint.registry import CheckDoc, CheckSpec, Example, PackError, Param, detector_class
+from newslint.registry import CheckDoc, CheckSpec, Example, PackError, Param, build_detector, detector_class
 
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -30,6 +32,20 @@ def builtin_pack_paths() -> list[Path]:
 
     root = files("newslint.checks")
     return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith((".yml", ".yaml")))
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_packs() -> frozenset[str]:
+    return frozenset(os.path.realpath(p) for p in builtin_pack_paths())
+
+
+def shipped(pack: str) -> bool:
+    """Whether ``pack`` (a check's ``CheckSpec.pack``) is one of the packs shipped with newslint.
+
+    Their patterns are reviewed with the code and run on the stdlib ``re``, unbounded; a check from
+    any other file, including a user pack that overrides a shipped code, gets bounded patterns.
+    Decided by the file the check was read from, never by its code or name."""
+    return bool(pack) and os.path.realpath(pack) in _shipped_packs()
 
 
 def _yaml_load(text: str, path: Path) -> Any:
@@ -158,7 +174,7 @@ def parse_check(entry: Any, path: Path, index: int) -> CheckSpec:
         tags=tuple(entry.get("tags") or ()),
     )
     try:
-        cls(spec)  # compile now: a bad regex or table fails at load, naming the check
+        build_detector(spec, shipped(spec.pack))  # compile now: a bad regex or table fails at load, naming the check
     except PackError as exc:
         raise PackError(f"{where}: {exc}") from None
     except (ValueError, TypeError, re.error) as exc:

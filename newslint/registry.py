@@ -49,6 +49,45 @@ class PackError(Exception):
     """A pack or config that cannot be loaded; the message names the file and the check."""
 
 
+class PatternTimeout(Exception):
+    """A pack pattern stopped by its limit on one document: its time budget ran out, or the
+    matching engine gave up for lack of memory (``memory``). The linter catches it, drops that
+    check's hits on that document and reports the document as an input problem (exit code 2)."""
+
+    def __init__(self, limit: float, memory: bool = False) -> None:
+        self.limit = limit
+        self.memory = memory
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if self.memory:
+            return "pattern ran out of matching memory on this document"
+        shown = f"{self.limit:.1f}" if round(self.limit, 1) == self.limit else f"{self.limit:g}"
+        return f"pattern took longer than {shown} s on this document"
+
+
+class PatternLimits:
+    """How pack patterns are compiled and bounded (see ``detectors/pattern.py``).
+
+    ``trusted`` is True only while a detector of a pack shipped with newslint is being built
+    (:func:`build_detector`): its patterns, reviewed with the code, compile with the stdlib ``re``
+    at full speed. Every other pattern is compiled for bounded matching, and draws on ``deadline``:
+    a ``time.monotonic()`` value while a check runs on a document; ``0.0`` when a check is about to
+    run (its first pattern call starts the clock, with that pattern's limit); ``-1.0`` outside the
+    linter (loading a pack, a test), where each call gets the whole limit. The linter sets it with
+    plain stores, not a context manager: it does so for every check on every document.
+    """
+
+    __slots__ = ("deadline", "trusted")
+
+    def __init__(self) -> None:
+        self.deadline = -1.0
+        self.trusted = False
+
+
+PATTERN_LIMITS = PatternLimits()
+
+
 @dataclass(frozen=True)
 class Param:
     """One detector parameter: its expected type(s), default, and whether a pack must give it."""
@@ -175,6 +214,18 @@ class CorpusDetector(Detector):
         run's spool again), so a reduce over millions of documents should keep only what its
         counts show it needs, not ``list(summaries)``."""
         raise NotImplementedError
+
+
+def build_detector(spec: CheckSpec, trusted: bool = False) -> Detector:
+    """The detector of ``spec``. ``trusted``: the check comes from a pack shipped with newslint
+    (``packs.shipped``), so its patterns compile with the stdlib ``re``, unbounded; any other
+    check's patterns are time-limited (ARCHITECTURE.md, "Bounded patterns")."""
+    cls = detector_class(spec.kind)
+    PATTERN_LIMITS.trusted = trusted
+    try:
+        return cls(spec)
+    finally:
+        PATTERN_LIMITS.trusted = False
 
 
 _kind_cache: dict[str, type[Detector]] = {}

@@ -31,6 +31,7 @@ class RunResult:
     fixed: Counter[str] = field(default_factory=Counter)
     files_changed: int = 0
     unsafe_fixes_enabled: bool = False
+    dry_run: bool = False  # fix --diff: the fixes were shown, not written
 
     def count_at_or_above(self, threshold: Severity) -> int:
         counts = finding_stats(self.findings).by_severity()

@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import difflib
 import os
-import pickle
 import time
 from array import array
 from collections import Counter
@@ -26,6 +25,7 @@ from typing import Any
 
 from newslint.cache import CACHE_DIR, ResultCache, Signature, config_fingerprint, read_signed, signature
 from newslint.config import Settings
+from newslint.datafile import DataError, loads_body
 from newslint.decoding import BinaryInputError
 from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, read_source, render_jsonl
 from newslint.linter import Linter, applicable
@@ -49,6 +49,7 @@ class RunRequest:
     diff: bool = False
     force_exclude: bool = False
     stdin_filename: str = "-"
+    stdin_data: bytes | None = None  # standard input, read once by run() (a fix run has two passes)
     jobs: int | None = None  # None: automatic (parallel only for many or large inputs)
     single_document: bool = False  # set by run() when the run can hold only one document
     # fix mode: corpus findings with fixes, computed by a check pass first, keyed by (path, record, field)
@@ -137,7 +138,7 @@ class _Slice:
     first_record: int
 
 
-Task = Path | str | _Slice
+Task = Path | str | _Slice | InputProblem  # a problem: what discovery could not check (a FIFO…)
 
 
 class _Worker:
@@ -212,11 +213,17 @@ class _Worker:
         if not out:
             for n, key in enumerate(keys):
                 hit = cache.get(key) if key is not None else None
-                if isinstance(hit, TaskResult) and hit.sealed_findings is not None:
+                if self._usable(hit):
                     out[n] = hit
         for n, result in out.items():
             result.cache_key, result.stat = keys[n], sigs[n]
         return out
+
+    def _usable(self, hit: Any) -> bool:
+        """A cached task result this run can take: sealed, with one summary bucket per corpus check,
+        every blob in it valid data of the expected shape (a cache entry is never trusted)."""
+        return (isinstance(hit, TaskResult) and len(hit.sealed_summaries) in (0, len(self.corpus))
+                and valid_sealed(hit.sealed_findings) and valid_maps(hit.sealed_refs, hit.sealed_summaries))
 
     def _whole_run(self, results: Any, keys: list[str]) -> list[TaskResult] | None:
         """The results of a whole-run entry (see :func:`_whole_entry`), or None when it is not one.
@@ -224,7 +231,7 @@ class _Worker:
         when the reduce of these same files is cached too."""
         assert self.cache is not None
         if not (isinstance(results, list) and len(results) == len(keys)
-                and all(isinstance(r, TaskResult) and r.sealed_findings is not None for r in results)):
+                and all(isinstance(r, TaskResult) and valid_sealed(r.sealed_findings) for r in results)):
             return None
         if self.corpus and (self.request.index is not None or not self._preload_reduce(keys)):
             maps = self.cache.get(_maps_key(keys))
@@ -232,6 +239,8 @@ class _Worker:
                 return None
             try:
                 for result, (refs, buckets) in zip(results, maps, strict=True):
+                    if len(buckets) not in (0, len(self.corpus)) or not valid_maps(refs, buckets):
+                        return None
                     result.sealed_refs, result.sealed_summaries = refs, buckets
             except (TypeError, ValueError):  # corrupt: the per-file entries instead
                 return None
@@ -242,7 +251,7 @@ class _Worker:
         assert self.cache is not None
         key = _reduce_key(keys)
         cached = self.cache.get(key)
-        if not isinstance(cached, list):
+        if not (isinstance(cached, list) and all(valid_sealed(sealed) for sealed in cached)):
             return False
         self.preloaded[key] = cached
         return True
@@ -255,8 +264,10 @@ class _Worker:
     def _run_task(self, task: Task) -> TaskResult:
         if isinstance(task, _Slice):
             return self._run_slice(task)
+        if isinstance(task, InputProblem):
+            return TaskResult(task.path, counted=False, problems=[task])
         if task == "-":
-            loaded = load("-", self.settings, self.request.stdin_filename)
+            loaded = load("-", self.settings, self.request.stdin_filename, self.request.stdin_data)
             return self._run_loaded(loaded, None)
         assert isinstance(task, Path)
         display = task.as_posix()
@@ -273,7 +284,7 @@ class _Worker:
         if self.cache is not None:
             key = self.cache.key(display, data)
             cached = self.cache.get(key)
-            if isinstance(cached, TaskResult):
+            if self._usable(cached):
                 cached.cache_key, cached.stat = key, sig
                 return cached
         try:
@@ -318,23 +329,70 @@ class _Worker:
         if not self.request.fix:
             for doc in loaded.documents:
                 result.findings.extend(linter.check(doc))
+            result.problems.extend(linter.take_problems())  # pack patterns stopped by their limit
             return result
         outcome = _fix_source(loaded, linter, self.request.unsafe_fixes, self.request.corpus_fixes)
         result.findings.extend(outcome.remaining)
         result.fixed.update(outcome.fixed)
         result.problems.extend(outcome.problems)
+        result.problems.extend(linter.take_problems())  # pack patterns stopped by their limit
         if loaded.path is None and not self.request.diff:
-            result.stdout_text = outcome.new_text  # ruff's convention: fixed stdin goes to stdout
+            # ruff's convention: fixed stdin goes to stdout (None: the input goes back as it came, see cli)
+            result.stdout_text = outcome.new_text if loaded.lossless else None
+            result.changed = outcome.new_bytes is not None  # "Fixed 2 findings in 1 file"
         elif outcome.new_bytes is not None:
             if self.request.diff:
                 result.diff = _unified_diff(loaded.display, outcome.old_text, outcome.new_text)
             else:
                 assert loaded.path is not None
-                if outcome.dropped:
-                    keep_dropped(loaded.path, outcome.dropped)  # before the rewrite: never lost
-                atomic_write(loaded.path, outcome.new_bytes)
+                try:
+                    if outcome.dropped:
+                        keep_dropped(loaded.path, outcome.dropped)  # before the rewrite: never lost
+                    atomic_write(loaded.path, outcome.new_bytes)
+                except OSError as exc:  # a read-only folder, a full disk: this file is left as it was
+                    result.problems.append(InputProblem(loaded.display, f"cannot write: {exc.strerror or exc}"))
+                    result.fixed.clear()
+                    return result
             result.changed = True
         return result
+
+
+def valid_sealed(sealed: Any) -> bool:
+    """Whether ``sealed`` (read from the cache) is what :func:`seal_findings` makes: its blob decodes
+    to ``count`` findings or rendered ``(sort key, line)`` pairs, with its counts beside it."""
+    if not (isinstance(sealed, tuple) and len(sealed) == 5):
+        return False
+    data, count, first, last, stats = sealed
+    if not (isinstance(data, bytes) and isinstance(count, int) and isinstance(first, tuple)
+            and isinstance(last, tuple) and isinstance(stats, FindingStats)):
+        return False
+    try:
+        entries = loads_body(data)
+    except DataError:
+        return False
+    return isinstance(entries, list) and len(entries) == count and all(
+        isinstance(e, Finding) or (isinstance(e, tuple) and len(e) == 2 and isinstance(e[1], str)) for e in entries)
+
+
+def valid_maps(refs: Any, buckets: Any) -> bool:
+    """Whether a cached task's map outputs are document references and ``(index, summary)`` buckets."""
+    if not (isinstance(refs, bytes) and isinstance(buckets, list)):
+        return False
+    try:
+        ref_list = loads_body(refs) if refs else []
+        if not (isinstance(ref_list, list) and all(isinstance(r, DocRef) for r in ref_list)):
+            return False
+        for bucket in buckets:
+            if not (isinstance(bucket, tuple) and len(bucket) == 2 and isinstance(bucket[0], bytes)):
+                return False
+            entries = loads_body(bucket[0]) if bucket[0] else []
+            if not (isinstance(entries, list) and len(entries) == bucket[1] and all(
+                    isinstance(e, tuple) and len(e) == 2 and isinstance(e[0], int) and 0 <= e[0] < len(ref_list)
+                    for e in entries)):
+                return False
+    except DataError:
+        return False
+    return True
 
 
 def _manifest_key(keys: Sequence[str]) -> str:
@@ -367,7 +425,7 @@ def _whole_entry(results: list[TaskResult]) -> tuple[list[TaskResult], list[tupl
     def join() -> None:
         if len(run) > 1:
             sealed = [r.sealed_findings for r in run]
-            entries = [entry for data, *_ in sealed for entry in pickle.loads(data)]
+            entries = [entry for data, *_ in sealed for entry in loads_body(data)]
             stats = FindingStats()
             for *_, part in sealed:
                 stats.update(part)
@@ -402,6 +460,8 @@ def fingerprint(request: RunRequest) -> str:
         sorted((k, tuple(v)) for k, v in settings.per_file_ignores.items()),
         tuple(settings.text_fields), tuple(settings.extra_fields),
         request.unsafe_fixes, None if request.fix else request.render,
+        # a one-document run maps no check that needs several documents: its summaries differ
+        request.single_document,
     ))
 
 
@@ -494,6 +554,10 @@ def _results(request: RunRequest, tasks: list[Task], jobs: int, worker: _Worker)
 def run(request: RunRequest) -> RunOutput:
     """Check or fix. A fix run whose corpus checks can fix something checks the corpus first, so
     their edits (computed on the unchanged text) are applied with the first round of each file."""
+    if "-" in request.paths and request.stdin_data is None:
+        from newslint.inputs import read_stdin
+
+        request = dataclasses.replace(request, stdin_data=read_stdin())  # once, for every pass
     corpus_specs = [s for s in request.specs if s.scope.value == "corpus"]
     if request.fix and corpus_specs and not request.corpus_fixes:
         first = run(dataclasses.replace(request, fix=False, diff=False, specs=corpus_specs, cache=False, render=None))
@@ -614,7 +678,8 @@ def _cached_reduce(
     cached = reducer.preloaded.pop(key, None)
     if cached is None:
         cached = cache.get(key)
-    if isinstance(cached, list):
+        cached = cached if isinstance(cached, list) and all(valid_sealed(sealed) for sealed in cached) else None
+    if cached is not None:
         for sealed in cached:
             log.add_sealed(*sealed)
         return
@@ -637,18 +702,19 @@ def _reduce_with_index(
     if request.index is None or not reducer.corpus:
         _reduce(reducer, summaries, refs, log, jobs=jobs)
         return
-    from newslint.corpus_index import load_index, merge, save_index
+    from newslint.corpus_index import load_index, locked, merge, save_index
 
     codes = [d.check.code for d in reducer.corpus]
     key = config_fingerprint(("index", sorted(d.check.fingerprint() for d in reducer.corpus)))
-    old = load_index(request.index, key)
     ref_list = list(refs)
     current = [list(bucket) for bucket in summaries]
-    merged, first_new = merge(old, ref_list, dict(zip(codes, current, strict=True)), {r.path for r in ref_list})
-    buckets = [merged.summaries.get(code, []) for code in codes]
-    _reduce(reducer, buckets, merged.refs, log, report_from=first_new)  # in this process: the index is in memory
-    if not request.diff:
-        save_index(request.index, merged)
+    with locked(request.index):
+        old = load_index(request.index, key)
+        merged, first_new = merge(old, ref_list, dict(zip(codes, current, strict=True)), {r.path for r in ref_list})
+        buckets = [merged.summaries.get(code, []) for code in codes]
+        _reduce(reducer, buckets, merged.refs, log, report_from=first_new)  # in this process: the index is in memory
+        if not request.diff:
+            save_index(request.index, merged)
 
 
 _BATCH = 20_000  # corpus findings located, sorted and spooled together
@@ -761,6 +827,10 @@ class _SourceFix:
     dropped: list[str] = field(default_factory=list)  # JSONL lines removed, for the sidecar
 
 
+_NOT_REWRITTEN = ("not rewritten: its encoding is uncertain or some bytes could not be decoded, "
+                  "so writing it back could lose or garble text (see NL102)")
+
+
 def _fix_source(
     source: SourceFile,
     linter: Linter,
@@ -770,8 +840,15 @@ def _fix_source(
     fixed: Counter[str] = Counter()
     remaining: list[Finding] = []
     problems: list[InputProblem] = []
+    if not source.documents and source.format.value != "jsonl":  # not read into a document (too large)
+        return _SourceFix("", "", None, remaining, fixed, problems)
     if source.format.value != "jsonl":
         doc = source.documents[0]
+        if not doc.lossless:  # never rewritten: report what is there, as it is there
+            remaining.extend(linter.check(doc))
+            if any(applicable(f, unsafe) for f in remaining):
+                problems.append(InputProblem(source.display, _NOT_REWRITTEN))
+            return _SourceFix(doc.text, doc.text, None, remaining, fixed, problems)
         outcome = linter.fix(doc, unsafe, corpus_fixes.get((doc.path, doc.record, doc.field_name), ()))
         fixed.update(outcome.fixed)
         remaining.extend(outcome.remaining)
@@ -779,11 +856,6 @@ def _fix_source(
             problems.append(InputProblem(source.display, "fixes did not converge; file left partly fixed"))
         if outcome.text == doc.text and outcome.encoding == doc.encoding:
             return _SourceFix(doc.text, doc.text, None, remaining, fixed, problems)
-        if not doc.lossless:
-            problems.append(InputProblem(
-                source.display, "not rewritten: some bytes could not be decoded and would be lost"
-            ))
-            return _SourceFix(doc.text, doc.text, None, remaining, Counter(), problems)
         try:
             data = encode_output(outcome.text, outcome.encoding, source.bom)
         except UnicodeEncodeError:
@@ -810,6 +882,10 @@ def _fix_source(
     remaining = [f for f in remaining if f.record not in drop]
     if not texts and not drop:
         return _SourceFix(old, old, None, remaining, fixed, problems)
+    if not source.lossless:  # untouched lines too would lose their undecodable bytes
+        problems.append(InputProblem(source.display, _NOT_REWRITTEN))
+        remaining = [f for doc in source.documents for f in linter.check(doc)]  # as they are in the file
+        return _SourceFix(old, old, None, remaining, Counter(), problems)
     new, dropped = render_jsonl(source, texts, frozenset(drop))
     return _SourceFix(old, new, encode_output(new, "utf-8", source.bom), remaining, fixed, problems, dropped)
 

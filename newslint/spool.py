@@ -24,20 +24,20 @@ from __future__ import annotations
 import bisect
 import heapq
 import os
-import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from newslint.datafile import dump_body, loads_body
 from newslint.model import Applicability, Finding, Severity
-
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 def dumps(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=_PROTOCOL)
+    """A blob of the spool: data only (see :mod:`newslint.datafile`), since cache entries carry
+    blobs of earlier runs and the spool reads them back like its own."""
+    return dump_body(value)
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Spool:
         return data
 
     def load(self, blob: Blob) -> Any:
-        return pickle.loads(self.get(blob))
+        return loads_body(self.get(blob))
 
     @property
     def size(self) -> int:

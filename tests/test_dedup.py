@@ -17,6 +17,7 @@ import pytest
 
 from newslint import registry
 from newslint.config import Settings
+from newslint.datafile import dump_body, loads_body
 
 # Until the kinds are in BUILTIN_KINDS and the entry points (see the report), register them here.
 from newslint.dedup.lsh import UnionFind, candidate_pairs, optimal_bands  # noqa: E402
@@ -197,7 +198,8 @@ def test_summary_is_picklable(specs):
     exact, near = detectors(specs)
     doc = load(seed_path(1), Settings()).documents[0]
     for summary in (exact.map(doc), near.map(doc)):
-        assert pickle.loads(pickle.dumps(summary)) == summary
+        assert pickle.loads(pickle.dumps(summary)) == summary  # to and from worker processes
+        assert loads_body(dump_body(summary)) == summary  # in the spool, the cache and the index
     summary = near.map(doc)
     assert summary.path == doc.path and summary.record is None and len(summary.signature) == 4 * 128
 

@@ -30,6 +30,7 @@ def test_batches_are_compared_with_the_index(tmp_path: Path, capsys) -> None:
     b.write_text("\n" + ARTICLE, encoding="utf-8")  # the same body, saved again
     c.write_text(OTHER, encoding="utf-8")
     index = tmp_path / "cache" / "corpus.index"
+    index.parent.mkdir()  # newslint makes missing folders only inside the project (here: the working directory)
     assert check(capsys, index, a) == []
     assert index.is_file()
     (found,) = check(capsys, index, b)  # a second batch: b alone, compared with a from the index
@@ -49,8 +50,10 @@ def test_vanished_files_leave_the_index_and_a_corrupt_index_is_ignored(tmp_path:
     check(capsys, index, a)
     a.unlink()
     assert check(capsys, index, b) == []  # a is gone: nothing to be a copy of
-    index.write_bytes(b"not a pickle")
-    assert check(capsys, index, b) == []
+    index.write_bytes(index.read_bytes()[:40])  # a truncated index: ignored (one line) and rebuilt
+    assert main(["check", "--format", "json", "--no-cache", "--select", "NL501", "--index", str(index), str(b)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ignoring the corpus index" in err
     b2 = tmp_path / "b2.txt"
     b2.write_text(ARTICLE, encoding="utf-8")
     assert len(check(capsys, index, b2)) == 1  # the rebuilt index still works

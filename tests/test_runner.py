@@ -52,7 +52,8 @@ def test_second_run_uses_the_cache_and_a_corrupt_cache_is_ignored(tmp_path: Path
     assert len(entries) == 1
     assert findings(capsys, "--cache-dir", str(cache), str(post)) == first
     entries[0].write_bytes(b"garbage")
-    assert findings(capsys, "--cache-dir", str(cache), str(post)) == first
+    code, found, err = findings(capsys, "--cache-dir", str(cache), str(post))
+    assert (code, found) == first[:2] and "ignoring a cache entry" in err and err.count("\n") == 1
     post.write_text("北京\n", encoding="utf-8")  # new content, new key
     assert findings(capsys, "--cache-dir", str(cache), str(post))[1] == []
 

@@ -20,11 +20,13 @@ the document; the later copy is dropped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from newslint.detectors.html import BLOCK_TAGS, CELL_TAGS, INLINE_TAGS
 from newslint.detectors.pattern import compile_pattern
 from newslint.document import Document, Region
 from newslint.model import Applicability, Edit, Hit
@@ -402,7 +404,28 @@ def _heavy(text: str, enough: int) -> bool:
 
 
 class RepeatedParagraphDetector(Detector):
-    """The same paragraph twice in one document: a scraper that took the title or a block twice."""
+    """The same paragraph twice in one article: a scraper that took the title or a block twice.
+
+    What counts, and what the fix may delete, is kept narrow on purpose (a deletion cannot be undone):
+
+    - A repeat counts only within one article. In a container file (SogouCA/TREC ``<doc>…</doc>``,
+      RSS ``<item>``, ``<article>``…) every element is an article of its own: a disclaimer that ends
+      thirty articles is not a repeat. Front matter is never compared with the body.
+    - Structure is never compared nor deleted: headings, Markdown table rows and separators,
+      tab-separated rows, JSON members (``"comment": "…",``) and lines that are elements of a container
+      format (``<content>…</content>``, ``<contenttitle>``, ``<url>``, ``<docno>``: a tag that is no HTML
+      element). Repeated section headings and table headers are what structured text looks like.
+    - In hard-wrapped text (short lines that mostly go on in the next one) only whole paragraphs count:
+      a line that continues the line before it, or goes on in the next one, is part of a paragraph, and
+      two paragraphs may share a line (two clauses of a licence start with the same 60 characters).
+    - The fix (deleting the later copy) is safe only when both copies are in the same section; across
+      a heading (a digest listing one story under two sections) it is unsafe.
+    """
+
+    kind: ClassVar[str] = "repeated-paragraph"
+    params: ClassVar[dict[str, Param]] = {
+        "min_chars": Param(int, default=24, doc="shortest paragraph compared (CJK characters count double)"),
+    }
 
     def _may_repeat(self, raw: str) -> bool:
         """Cheap exact pre-test for text without markup, where units are lines: is any line long
@@ -420,37 +443,150 @@ class RepeatedParagraphDetector(Detector):
             seen.add(line)
         return False
 
-    kind: ClassVar[str] = "repeated-paragraph"
-    params: ClassVar[dict[str, Param]] = {
-        "min_chars": Param(int, default=24, doc="shortest paragraph compared (CJK characters count double)"),
-    }
-
     def detect(self, doc: Document) -> Iterator[Hit]:
-        seen: dict[str, Unit] = {}
         min_chars = self.p["min_chars"]
+        text = doc.text
         for region in self.regions(doc):
-            if not self._may_repeat(doc.text[region.start:region.end]):
+            if not self._may_repeat(text[region.start:region.end]):
                 continue
+            articles = _article_starts(text, region)
+            headings = _heading_starts(text, region)
+            wrapped = _hard_wrapped(text[region.start:region.end])
+            seen: dict[tuple[int, str], Unit] = {}
             for unit in units(doc, region):
                 if not unit.text:
                     continue
-                key = unit.text.casefold()
+                folded = unit.text.casefold()
                 # Count letters only: a separator line (<<<<<<, ------) is layout, never a paragraph.
-                if not _heavy(key, min_chars):
+                if not _heavy(folded, min_chars):
                     continue
+                if _structure(text, unit) or (wrapped and not _whole_paragraph(text, unit, region)):
+                    continue
+                key = (bisect.bisect_right(articles, unit.start), folded)
                 earlier = seen.get(key)
                 if earlier is None:
                     seen[key] = unit
                     continue
+                across = bisect.bisect_right(headings, unit.start) != bisect.bisect_right(headings, earlier.start)
                 yield Hit(
                     unit.vis_start,
                     unit.vis_end,
                     {"line": unit.text, "first_line": doc.position(earlier.vis_start).line},
                     (deletion(doc, unit, unit),),
+                    Applicability.UNSAFE if across else None,
                 )
 
 
+# Elements that hold one article each in a file of many: SogouCA/TREC/Gigaword <doc>/<DOC>, RSS
+# <item>, Atom <entry>, HTML <article>, generic <record>.
+_ARTICLE_OPEN = re.compile(r"<(?:doc|item|entry|article|record)\b[^>]*>", re.I)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]|^[^\n]+\n[ \t]{0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b", re.M | re.I)
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_TSV_ROW = re.compile(r"[^\t\n]\t+[^\t\n]")
+_JSON_MEMBER = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:')
+_MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+_LEADING_TAG = re.compile(r"^\s*<([A-Za-z][A-Za-z0-9:_-]*)\b")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、]|[（(]?[一二三四五六七八九十]{1,3}[)）、])\s*")
+# Text ending here ends a sentence or a block: the next line starts a paragraph of its own.
+_SENTENCE_END = tuple(".!?。！？…；;:：”\"'’)）]】」』》>|*_`")
+# The elements of HTML: a line led by any other tag is an element of a container format (SogouCA's
+# <content>, <contenttitle>, <url>, <docno>; TREC's <DOCNO>, <HEADLINE>, <TEXT>).
+HTML_ELEMENTS = BLOCK_TAGS | CELL_TAGS | INLINE_TAGS | {"script", "style"}
+
+
+def _article_starts(text: str, region: Region) -> list[int]:
+    """Offsets where an article element opens (empty unless this is a container file)."""
+    return [m.start() for m in _ARTICLE_OPEN.finditer(text, region.start, region.end)]
+
+
+def _heading_starts(text: str, region: Region) -> list[int]:
+    return [m.start() for m in _HEADING.finditer(text, region.start, region.end)]
+
+
+def _line_of(text: str, unit: Unit) -> str:
+    start = text.rfind("\n", 0, unit.start) + 1
+    end = text.find("\n", unit.end)
+    return text[start:len(text) if end < 0 else end]
+
+
+def _structure(text: str, unit: Unit) -> bool:
+    """Whether the unit is structure that a repeat may never delete (see the class docstring)."""
+    line = _line_of(text, unit).rstrip("\r")
+    if _MARKDOWN_HEADING.match(line) or _TABLE_ROW.match(line) or _JSON_MEMBER.match(line):
+        return True
+    if _TSV_ROW.search(line):
+        return True
+    raw = text[unit.start:unit.end].lstrip(_STRIP)
+    tag = _LEADING_TAG.match(raw) or _LEADING_TAG.match(line)
+    return bool(tag and tag.group(1).lower() not in HTML_ELEMENTS)
+
+
+def _hard_wrapped(raw: str) -> bool:
+    """Whether the text is wrapped at a fixed width (a licence, an e-mail, a plain-text README): short lines,
+    most of which go on in the next line. Text with a paragraph per line is not, however it is laid out."""
+    lines = [line.rstrip(_STRIP) for line in raw.split("\n", 4000)[:4000]]
+    followed = [a for a, b in zip(lines, lines[1:], strict=False) if a.strip(_STRIP) and b.strip(_STRIP)]
+    if len(followed) < 4:
+        return False
+    shown = [line for line in lines if line.strip(_STRIP)]
+    # Display width: a CJK character takes two columns (a 54-character Chinese line is a paragraph).
+    short = sum(1 for line in shown if len(line) + len(_WIDE.findall(line)) <= _WRAP_WIDTH)
+    if short < 0.95 * len(shown):
+        return False
+    return sum(1 for line in followed if not _ends_block(line)) * 2 >= len(followed)
+
+
+_WRAP_WIDTH = 100
+
+
+def _whole_paragraph(text: str, unit: Unit, region: Region) -> bool:
+    """Whether a line unit of plain text is a paragraph of its own, not one line of a hard-wrapped one."""
+    if unit.markup:
+        return True  # a block-level HTML element, or a line holding one
+    line_start = text.rfind("\n", 0, unit.start) + 1
+    line_end = text.find("\n", unit.end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].rstrip("\r")
+    prev_line = _neighbour(text, line_start - 1, region, before=True)
+    next_line = _neighbour(text, line_end, region, before=False)
+    return _starts_block(prev_line, line) and (next_line is None or _ends_block(line) or _starts_block(line, next_line))
+
+
+def _neighbour(text: str, newline: int, region: Region, before: bool) -> str | None:
+    """The line before (``before``) or after the newline at ``newline``; None if blank or outside the region."""
+    if before:
+        if newline <= region.start:
+            return None
+        start = text.rfind("\n", region.start, newline) + 1
+        found = text[max(start, region.start):newline]
+    else:
+        if newline < 0 or newline >= region.end:
+            return None
+        end = text.find("\n", newline + 1, region.end)
+        found = text[newline + 1:region.end if end < 0 else end]
+    found = found.rstrip("\r")
+    return found if found.strip(_STRIP) else None
+
+
+def _starts_block(prev_line: str | None, line: str) -> bool:
+    """Whether ``line`` begins a paragraph after ``prev_line`` (None: a blank line or the region's start)."""
+    if prev_line is None or _ends_block(prev_line):
+        return True
+    if _LIST_MARKER.match(line) or _MARKDOWN_HEADING.match(line) or _MARKDOWN_HEADING.match(prev_line):
+        return True
+    if line.startswith("\u3000"):
+        return True  # a Chinese paragraph's ideographic indent
+    indent = len(line) - len(line.lstrip(" \t"))
+    return indent > len(prev_line) - len(prev_line.lstrip(" \t"))  # a first-line indent
+
+
+def _ends_block(line: str) -> bool:
+    stripped = line.rstrip(_STRIP)
+    return not stripped or stripped.endswith(_SENTENCE_END)
+
+
 __all__ = [
+    "HTML_ELEMENTS",
     "LeadingBoilerplateDetector",
     "RepeatedParagraphDetector",
     "TrailingBoilerplateDetector",

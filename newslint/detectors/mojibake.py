@@ -5,13 +5,28 @@ wrongly decoded it, and decode the bytes with the right one. The hard part is de
 that, because every string survives some round trip. Like ftfy, we accept a repair only when it is
 clearly better than the original, and we never guess about correct text:
 
-* **UTF-8 read as cp1252 / Latin-1** (``cafÃ©``, ``â€œ``, ``åŒ—äº¬``) is ftfy's speciality, so ftfy
-  decides, with every option off except its encoding fixes (no width folding, no quote uncurling, no
-  normalisation): Chinese ``，（）：“”　`` and curly quotes are correct text and stay as they are.
-  ftfy only sees lines where a regex finds a pair this mojibake produces (a UTF-8 lead byte as a
-  Latin-1 letter, then a continuation byte: ``Ã©``, ``â€``), and a repair it proposes must read as
-  one script (``չʾ``, Armenian and a modifier letter, is really 展示 in GBK and is not taken).
-  Stray C1 controls (``\x93撒谎\x94``) are Windows-1252 read as Latin-1 and become its characters.
+* **UTF-8 read as a single-byte code page** (``cafÃ©``, ``â€œ``, ``åŒ—äº¬``; cp1251 ``РџСЂРёРІРµС‚``,
+  MacRoman ``◊ë◊î``, cp1250 ``Ř±Ř``, cp437 ``─îe┼ítina``, CESU-8 emoji…) is ftfy's speciality, so ftfy
+  decides, on the candidate spans only and with every option off except its encoding fixes (no width
+  folding, no quote uncurling, no HTML unescaping, no normalisation): Chinese ``，（）：“”　`` and
+  curly quotes are correct text and stay as they are. A *segment* is a stretch of a line made of
+  characters some code page ftfy knows can produce (ASCII, Latin-1, the Windows code pages, MacRoman,
+  cp437, U+FFFD); CJK text cuts segments, so mojibake inside a Chinese line is seen on its own. A
+  segment goes to ftfy only if it holds a pair a UTF-8 sequence produces in one of those code pages (a
+  lead byte's character, then a continuation byte's: ``Ã©``, ``Ð±``, ``◊ë``) or a C1 control.
+  ftfy's repair is taken run by run (a run: the changed characters, widened to whole words) and only
+  when it is *measurably better*: fewer of ftfy's mojibake signs (``badness``), none that the original
+  did not have, none left in the repaired run, and the characters it produces read as one script
+  (``չʾ``, Armenian and a modifier letter, is really 展示 in GBK and is not taken). A run ftfy repairs
+  only in part (``┒(âŒ£Ë›âŒ£)┎``) is re-decoded whole with each code page; if none decodes it cleanly
+  it is reported without a fix, so the re-check still sees it. A repair never deletes characters: an
+  edit always replaces a run with its repair. A repair that shows U+FFFD is safe only when the loss
+  was already there (``Ñ�`` → ``�``: no character lost that was not lost before).
+* **C1 controls** (``\\x93撒谎\\x94``) are Windows-1252 read as Latin-1 and become its characters — but
+  never alone when they sit inside a multi-byte sequence of some code page (``Р\\x98Р·`` is
+  ``Из`` read as cp1251, not ``Р˜Р·``): that run is repaired whole or reported without a fix.
+* **UTF-8 read as Windows-874** (``เธ เธฒเธฉเธฒ`` for ภาษา), which ftfy does not know: runs of
+  ``เ`` + ``ธ``/``น`` + a continuation byte's character, two or more, that decode to Thai.
 * **GBK read as Latin-1 / cp1252** (``±±¾©`` for 北京, the ``requests`` default for pages without a
   charset) is found as runs of Latin-1 letters shaped like GBK byte pairs, and goes first, so that
   ftfy never picks UTF-8-looking pieces out of it.
@@ -20,25 +35,37 @@ clearly better than the original, and we never guess about correct text:
   (E0–F4) and whose trail byte is a continuation byte (80–BF): about 1,300 mostly rare characters.
   From each of them the run is re-encoded as GBK and decoded as UTF-8. A decoder's U+FFFD or ``?``
   stands for one byte it could not pair: that character is lost and the repair shows U+FFFD.
-* **GBK shifted by a lost byte** (``胆子?薄！暗ㄗ印钡拇笮`` in SogouC): after a dropped byte every
-  pair is read one byte off, which lands some pairs in GBK's user-defined area (private use after a
-  GB18030 decode). Runs holding such code points are tried with the orphan first byte dropped.
+* **GBK shifted by a lost byte**: a byte was lost (or replaced by ``?``) and every pair after it is
+  read one byte off until the next loss: ``…销毁。?；泼鳎合衷谖倚?布`` is ``…销毁。?�黄明：现在我�?布``.
+  Each ``?`` directly followed by non-ASCII text starts a candidate; its GB18030 bytes are realigned by
+  one (the first byte belongs to a character whose other byte is lost, and so does the last) and the two
+  readings are compared by how ordinary their characters are (the frequency ranks of
+  :mod:`newslint.charfreq`: real Chinese is made of common characters, the same bytes one off are
+  spread over the whole table). A realignment far more ordinary than the text is certain; once a
+  document holds a certain one, shorter pieces need less evidence. Text with a real ``?`` is safe:
+  there the text as it stands is the ordinary reading. Pairs read one byte off also land in GBK's
+  user-defined area (private use after a GB18030 decode), so runs holding such code points are tried
+  too. The realignment is an unsafe fix (the characters at both ends are lost, shown as U+FFFD), offered
+  only when it reads as ordinary text.
 * ``锟斤拷`` (two U+FFFD, themselves read as GBK) and runs of ``烫`` / ``屯`` (MSVC's fill bytes
   0xCC / 0xCD) are lost data: reported, never "fixed".
 
-"Clearly better" is scored per character from the GB2312 levels, which order Chinese characters by
-frequency: level 1 (the 3,755 common characters), ASCII and ordinary punctuation cost 0; level 2
-and common traditional characters (Big5 level 1) cost 1; symbols, kana in Chinese and Latin-1
-letters in a CJK run cost 2; GBK extension characters, C1 controls, private use and U+FFFD cost 3.
-A repair must hold two or more CJK characters, average at most 0.3, and the original must cost at
-least twice as much plus a margin. Once a line holds certain mojibake of one kind, its short pieces
-(``涓�``, one character and a lost byte) are accepted with a looser rule. What protects correct text
-most is the byte structure: the GBK bytes of real Chinese almost never form valid UTF-8 for two
-characters in a row, and the few that do decode to rare characters.
+"Clearly better" for the GBK cases is scored per character from the GB2312 levels, which order
+Chinese characters by frequency: level 1 (the 3,755 common characters), ASCII and ordinary
+punctuation cost 0; level 2 and common traditional characters (Big5 level 1) cost 1; symbols, kana in
+Chinese and Latin-1 letters in a CJK run cost 2; GBK extension characters, C1 controls, private use
+and U+FFFD cost 3. A repair must hold two or more CJK characters, average at most 0.3, and the
+original must cost at least twice as much plus a margin. Once a line holds certain mojibake of one
+kind, its short pieces (``涓�``, one character and a lost byte) are accepted with a looser rule. What
+protects correct text most is the byte structure: the GBK bytes of real Chinese almost never form
+valid UTF-8 for two characters in a row, and the few that do decode to rare characters.
 
 Speed: one character class finds every line worth a look (a lone class is what CPython's regex
 engine scans fastest, hundreds of M chars/s), so clean text costs one scan; ftfy, ~1 M chars/s on
-Chinese, only ever sees candidate lines.
+Chinese, only ever sees candidate segments. The class holds Latin-1, the characters of continuation
+bytes in the other code pages (``ѓ``, ``џ``, ``ś``, ``≠``, box drawing…; not the everyday punctuation
+``–—‘’“”…•€``, so Chinese and English text with curly quotes is not visited), private use, the markers
+of UTF-8 read as GBK, ``เ``, and 锟烫屯. The ``?`` of byte loss is found by one literal search.
 """
 
 from __future__ import annotations
@@ -46,9 +73,12 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import math
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from newslint.detectors.invisible import find_rare, rare_positions
 from newslint.document import Document
@@ -62,14 +92,8 @@ _CP1252_SPECIALS = "".join(c for c in _CP1252_HIGH if not "\x80" <= c <= "\x9f")
 _TO_LATIN1 = str.maketrans({c: chr(0x80 + i) for i, c in enumerate(_CP1252_HIGH) if c > "\xff"})
 # C1 controls that are Windows-1252 characters read as Latin-1, and what they should be.
 _C1_TO_CP1252 = {chr(0x80 + i): c for i, c in enumerate(_CP1252_HIGH) if c > "\xff"}
-_C1_CLASS = "[" + "".join(_C1_TO_CP1252) + "]"
-# Written ``[x][x]*``, not ``[x]+``: a pattern that starts with a character class lets the regex engine
-# skip to candidates at C speed (a leading repeat or branch makes it try a match at every position).
-_C1_RUN = re.compile(_C1_CLASS + _C1_CLASS + "*")
+_C1_SWAP = str.maketrans(_C1_TO_CP1252)
 
-_CONT = "\x80-\xbf" + re.escape(_CP1252_SPECIALS)
-# A UTF-8 lead byte seen as Latin-1 (Â..ô) then a continuation byte, or ftfy's "Ã " (a0 lost).
-_UTF8_AS_LATIN = re.compile(f"[\xc2-\xf4](?:[{_CONT}]|(?<=[\xc2\xc3]) )")
 # GBK pairs seen as Latin-1 / cp1252: lead 81-FE, trail 40-7E or 80-FE.
 _HIGH = "\x81-\xfe" + re.escape(_CP1252_SPECIALS)
 _GBK_PAIR = f"[{_HIGH}][\x40-\x7e{_HIGH}]"
@@ -81,11 +105,88 @@ _FILL = {"锟斤拷": "UTF-8 replacement characters read as GBK", "烫": "MSVC f
 _NON_ASCII = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*(?:\?+[^\x00-\x7f]+)*\?*")
 _GBK_PUA = "\ue000-\ue765"  # GBK's user-defined areas as GB18030 decodes them
 _PUA_RE = re.compile(f"[{_GBK_PUA}]")
+# A "?" directly followed by non-ASCII text: where a byte of GBK text may have been lost.
+_QUESTION_PIECE = re.compile(r"\?([^\x00-\x7f?][^\x00-\x7f?]*)")
+_SHIFTED = "GBK shifted by a lost byte"
 
 # Everyday CJK and general punctuation that costs nothing (GB2312 row A1 is checked too).
 _COMMON = set("，。、；：？！“”‘’（）《》〈〉【】「」『』〔〕—…·　～－％＋＝／＠＃＆＊")
 _WILD = -1  # a byte we know was there but not what it was (a decoder's U+FFFD)
 _SHOW_MAX = 40
+
+# -- the single-byte code pages UTF-8 gets misread as (ftfy's list, plus Windows-874 for Thai) ----------
+
+# Python codec names of ftfy's CHARMAP_ENCODINGS, in ftfy's order; "sloppy": a byte the code page leaves
+# undefined reads as the C1 control of the same number (what browsers and ftfy do).
+_CODE_PAGES = ("latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859-2",
+               "mac-roman", "cp437")
+_FTFY_NAMES = {"latin-1": "Latin-1", "sloppy-windows-1252": "cp1252", "windows-1252": "cp1252",
+               "sloppy-windows-1251": "cp1251", "sloppy-windows-1250": "cp1250", "sloppy-windows-1253": "cp1253",
+               "sloppy-windows-1254": "cp1254", "sloppy-windows-1257": "cp1257", "iso-8859-2": "ISO-8859-2",
+               "macroman": "MacRoman", "cp437": "cp437"}
+# Everyday punctuation that continuation bytes also read as (cp1252 0x80-0x97): too common in clean text
+# to make a line worth a look. Mojibake with only these also holds a lead byte's letter, which counts.
+_PLAIN_PUNCTUATION = "–—‘’“”…•€"
+
+
+@functools.cache
+def _page(codec: str) -> str:
+    """Bytes 0x80-0xFF as ``codec`` reads them, sloppily (undefined bytes stay C1 controls)."""
+    out = []
+    for byte in range(0x80, 0x100):
+        try:
+            out.append(bytes((byte,)).decode(codec))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+@functools.cache
+def _byte_tables() -> tuple[dict[str, int], ...]:
+    """Per code page (with Windows-874): character -> byte, for the bytes 0x80-0xFF."""
+    return tuple({c: 0x80 + i for i, c in enumerate(_page(codec))} for codec in (*_CODE_PAGES, "cp874"))
+
+
+@functools.cache
+def _segment_chars() -> str:
+    """Every character some code page produces from a byte 0x80-0xFF, plus U+FFFD (a lost byte)."""
+    chars = set("".join(_page(codec) for codec in _CODE_PAGES)) | {"\ufffd"}
+    return "".join(sorted(chars))
+
+
+@functools.cache
+def _continuation_chars() -> str:
+    """Characters of continuation bytes (0x80-0xBF) outside Latin-1 and everyday punctuation: one of
+    them, or a Latin-1 character, is in every UTF-8 sequence a code page misreads (Windows-874 has its
+    own lead ``เ``)."""
+    chars = {c for codec in _CODE_PAGES for c in _page(codec)[:0x40]} - set(_PLAIN_PUNCTUATION)
+    return "".join(sorted(c for c in chars if c > "\xff"))
+
+
+@functools.cache
+def _segment_re() -> re.Pattern[str]:
+    chars = "\x00-\x7f\x80-\xff" + re.escape("".join(c for c in _segment_chars() if c > "\xff"))
+    return re.compile(f"[{chars}][{chars}]*")
+
+
+@functools.cache
+def _utf8_pair_re() -> re.Pattern[str]:
+    """A UTF-8 lead byte's character then a continuation byte's, in one of the code pages (or a lead
+    then a space where a no-break space was lost, ftfy's ``restore_byte_a0``), or a C1 control."""
+    branches = []
+    for codec in _CODE_PAGES:
+        page = _page(codec)
+        leads, conts = page[0x42:0x75], page[:0x40] + "\ufffd"
+        branches.append(f"[{re.escape(leads)}][{re.escape(conts)}]")
+        if codec != "mac-roman":
+            a0 = "".join(page[b - 0x80] for b in (0xC2, 0xC3, 0xC5, 0xCE, 0xD0, 0xD9, 0xE2, 0xE3, 0xF0))
+            branches.append(f"[{re.escape(a0)}] ")
+    return re.compile("|".join(branches) + "|[\x80-\x9f]")
+
+
+# UTF-8 Thai (E0 B8 xx / E0 B9 xx) read as Windows-874: เ + ธ/น + a continuation byte's character.
+_THAI_CONT = re.escape(_page("cp874")[:0x40])
+_THAI_AS_CP874 = re.compile(f"เ[ธน][{_THAI_CONT}](?:[\x20-\x7e]*เ[ธน][{_THAI_CONT}])+")
 
 
 @functools.cache
@@ -102,7 +203,7 @@ def _markers() -> str:
 @functools.cache
 def trigger_class() -> str:
     """The characters of every line worth a closer look (the inside of a regex class)."""
-    return f"\x80-\xff{_GBK_PUA}{re.escape(_markers())}锟烫屯"
+    return f"\x80-\xff{re.escape(_continuation_chars())}{_GBK_PUA}{re.escape(_markers())}锟烫屯เ"
 
 
 @functools.cache
@@ -111,6 +212,12 @@ def _trigger() -> re.Pattern[str]:
     CPython's regex engine scans fastest (hundreds of M chars/s, against ftfy's ~1 M on Chinese);
     the pass is shared with NL103 (:func:`newslint.detectors.invisible.rare_positions`)."""
     return re.compile(f"[{trigger_class()}]")
+
+
+@functools.cache
+def _single_byte_re() -> re.Pattern[str]:
+    """The trigger characters that can start a look for single-byte mojibake (not the GBK markers)."""
+    return re.compile(f"[\x80-\xff{re.escape(_continuation_chars())}]")
 
 
 @functools.cache
@@ -194,24 +301,45 @@ def clearly_better(original: str, repair: str, context: bool = False) -> bool:
     return (cjk >= 3 and before >= 2 * sum(costs) + 1) or (cjk >= 2 and before >= 2 * sum(costs) + 2)
 
 
+_CJK_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "FULLWIDTH", "HALFWIDTH",
+                          "IDEOGRAPHIC", "KANGXI"})
+# Scripts whose letters are spelt with combining marks or modifier letters named after another word.
+_SCRIPT_ALIASES = {"MODIFIER": "other", "COMBINING": "", "NKO": "nko"}
+
+
+@functools.lru_cache(maxsize=65536)
 def _script(ch: str) -> str:
-    """A coarse script group, to tell a plausible UTF-8 reading from an accidental one."""
+    """A coarse script group, to tell a plausible UTF-8 reading from an accidental one: ``""`` for
+    what goes with anything (ASCII, digits, punctuation, symbols, combining marks), ``"latin"``,
+    ``"cjk"`` (Han, kana, hangul, full-width forms), else the script's name (``"cyrillic"``,
+    ``"devanagari"``…); ``"other"`` for modifier letters and unnamed letters."""
     code = ord(ch)
     if code < 0x80 or 0x2000 <= code <= 0x2BFF or code in (0xA0, 0xD7, 0xF7) or 0xA1 <= code <= 0xBF:
         return ""  # ASCII, punctuation and symbols go with anything
-    if code <= 0x17F or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF or code in (0x192, *range(0x218, 0x21C)):
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x3000 <= code <= 0x303F:
+        return "cjk"
+    category = unicodedata.category(ch)
+    if category[0] not in "LM":
+        return ""  # digits, punctuation, symbols, U+FFFD
+    try:
+        word = unicodedata.name(ch).split()[0]
+    except ValueError:
+        return "other"
+    if word in _CJK_SCRIPTS:
+        return "cjk"
+    if category == "Mn" and word == "COMBINING":
+        return ""
+    if word == "LATIN" or code in (0x192, *range(0x218, 0x21C)):
         return "latin"
-    for name, low, high in (("greek", 0x370, 0x3FF), ("cyrillic", 0x400, 0x4FF), ("hebrew", 0x590, 0x5FF),
-                            ("arabic", 0x600, 0x6FF), ("cjk", 0x2E80, 0x9FFF), ("cjk", 0xAC00, 0xD7AF),
-                            ("cjk", 0xF900, 0xFAFF), ("cjk", 0xFF00, 0xFFEF)):
-        if low <= code <= high:
-            return name
-    return "other"
+    if category == "Lm" and word == "MODIFIER":
+        return "other"
+    return _SCRIPT_ALIASES.get(word, word.lower())
 
 
 def plausible(text: str) -> bool:
-    """Could ``text`` be what someone wrote? One script (Latin, Cyrillic, CJK…) plus punctuation;
-    ``չʾ`` (Armenian and a modifier letter, really 展示 in GBK) is not."""
+    """Could ``text`` be what someone wrote? One script (Latin, Cyrillic, CJK, Devanagari…) plus
+    punctuation; ``չʾ`` (Armenian and a modifier letter, really 展示 in GBK) is not. A lone letter of
+    a script other than Latin or CJK is not enough to tell."""
     scripts = [s for s in map(_script, text) if s]
     kinds = set(scripts)
     if not kinds:
@@ -330,6 +458,268 @@ def _utf8_repairs(run: str, data: list[int], starts: Sequence[int]) -> Iterator[
         index = stop
 
 
+# -- single-byte code pages: ftfy's judgement on candidate segments ------------------------------------
+
+
+def _signs(text: str, repaired: bool = False) -> Counter[str]:
+    """ftfy's mojibake signs in ``text`` (the matches of its ``badness`` expression). In a repair
+    (``repaired``) U+FFFD is data already lost, accounted for apart, not a sign."""
+    from ftfy.badness import BADNESS_RE
+
+    if repaired:
+        text = text.replace("\ufffd", "\x00")
+    return Counter(m.group() for m in BADNESS_RE.finditer(text))
+
+
+def _measurably_better(before: str, after: str) -> bool:
+    """Fewer of ftfy's mojibake signs, and none that ``before`` did not have."""
+    old, new = _signs(before), _signs(after, repaired=True)
+    return sum(new.values()) < sum(old.values()) and not new - old
+
+
+class _Run(NamedTuple):
+    """A changed stretch of a segment, widened to whole words: ``segment[start:end]`` -> ``repair``;
+    ``produced`` is what the repair wrote (its characters that were not in the original)."""
+
+    start: int
+    end: int
+    repair: str
+    produced: str
+
+
+def _runs(segment: str, fixed: str) -> list[_Run]:
+    """The runs ``fixed`` differs from ``segment`` in. Each changed stretch is widened to the words it
+    touches, so an edit always replaces a run with its repair: ``Ñ�`` -> ``�`` is one edit, never the
+    deletion of ``Ñ`` next to an unchanged ``�``."""
+    import difflib
+
+    ops = difflib.SequenceMatcher(None, segment, fixed, autojunk=False).get_opcodes()
+    changed = [(a0, a1) for tag, a0, a1, _, _ in ops if tag != "equal"]
+    spans: list[list[int]] = []
+    for a0, a1 in changed:
+        low, high = a0, a1
+        while True:
+            while low > 0 and not segment[low - 1].isspace():
+                low -= 1
+            while high < len(segment) and not segment[high].isspace():
+                high += 1
+            grown = False
+            for c0, c1 in changed:
+                if c0 < high and c1 > low and (c0 < low or c1 > high):
+                    low, high, grown = min(low, c0), max(high, c1), True
+            if not grown:
+                break
+        if spans and low <= spans[-1][1]:
+            spans[-1] = [min(spans[-1][0], low), max(spans[-1][1], high)]
+        else:
+            spans.append([low, high])
+    runs = []
+    for low, high in spans:
+        lows, highs, produced = [], [], []
+        for tag, a0, a1, b0, b1 in ops:
+            if tag == "equal":
+                if a0 <= low <= a1:
+                    lows.append(b0 + low - a0)
+                if a0 <= high <= a1:
+                    highs.append(b0 + high - a0)
+                continue
+            lows.extend(b for a, b in ((a0, b0), (a1, b1)) if a == low)
+            highs.extend(b for a, b in ((a0, b0), (a1, b1)) if a == high)
+            if low <= a0 and a1 <= high:
+                produced.append(fixed[b0:b1])
+        runs.append(_Run(low, high, fixed[min(lows):max(highs)], "".join(produced)))
+    return runs
+
+
+def _encode_page(text: str, table: dict[str, int]) -> bytes | None:
+    """``text`` as the bytes a code page read it from, or None if some character is not in it."""
+    out = bytearray()
+    for ch in text:
+        if ch < "\x80":
+            out.append(ord(ch))
+        elif (byte := table.get(ch)) is not None:
+            out.append(byte)
+        else:
+            return None
+    return bytes(out)
+
+
+def _decode_utf8(data: bytes) -> str | None:
+    """Strict UTF-8, or CESU-8 / Java's modified UTF-8 (surrogate pairs encoded one by one, ``C0 80``)
+    through ftfy's ``utf-8-variants`` codec."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\xed" not in data and b"\xc0" not in data:
+        return None
+    import ftfy.bad_codecs  # noqa: F401 - registers utf-8-variants
+
+    try:
+        return data.decode("utf-8-variants")
+    except UnicodeDecodeError:
+        return None
+
+
+_PAGE_NAMES = ("Latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "ISO-8859-2", "MacRoman",
+               "cp437")
+
+
+def _whole_run(run: str) -> tuple[str, str] | None:
+    """``run`` re-decoded whole: the first code page whose bytes for it are clean UTF-8 that shows no
+    mojibake sign and reads as one script, as ``(repair, codecs)``; None if there is none or ``run``
+    shows no sign to begin with (nothing to be measurably better than)."""
+    if "\ufffd" in run or not _signs(run):
+        return None
+    for name, table in zip(_PAGE_NAMES, _byte_tables(), strict=False):
+        data = _encode_page(run, table)
+        if data is None:
+            continue
+        text = _decode_utf8(data)
+        if text is None or text == run or _signs(text):
+            continue
+        if plausible("".join(c for c in text if c > "\x7f")):
+            return text, f"UTF-8 read as {name}"
+    return None
+
+
+def _in_multibyte(text: str, index: int) -> bool:
+    """Whether the C1 control at ``index`` is a continuation byte of a whole UTF-8 (or CESU-8) sequence
+    in some code page: ``Р\\x98`` is D0 98 (``И``) in cp1251, so the C1 is part of a run, not a
+    Windows-1252 character read as Latin-1."""
+    for table in _byte_tables():
+        for lead_at in range(max(0, index - 3), index):
+            lead = table.get(text[lead_at])
+            if lead is None or not 0xC2 <= lead <= 0xF4:
+                continue
+            size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            if lead_at + size <= index:
+                continue
+            tail = [table.get(c) for c in text[lead_at + 1:lead_at + size]]
+            if len(tail) == size - 1 and all(b is not None and 0x80 <= b <= 0xBF for b in tail):
+                return True
+    return False
+
+
+_C1_PLAN = frozenset({("encode", "latin-1"), ("decode", "windows-1252"), ("transcode", "fix_c1_controls")})
+
+
+# -- GBK shifted by a lost byte: which reading is more ordinary? -----------------------------------------
+
+# The punctuation of running Chinese text: as frequent as the commonest characters.
+_SENTENCE_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》—…·　")
+
+
+@functools.cache
+def _ranks() -> dict[str, int]:
+    from newslint.charfreq import ZH, ZH_TRADITIONAL
+
+    ranks = {c: i for i, c in enumerate(ZH)}
+    for c in ZH_TRADITIONAL:
+        ranks.setdefault(c, len(ZH) // 2)  # traditional forms of the list's characters: mid-list
+    return ranks
+
+
+@functools.lru_cache(maxsize=65536)
+def _log_frequency(ch: str) -> float | None:
+    """About the log-probability of ``ch`` in Chinese text: Zipf's law over the frequency ranks of
+    :mod:`newslint.charfreq` (the 2,000 characters that make 98 % of running text), much lower for
+    the rest of the table, lowest for symbols, kana, Greek or box drawing among Chinese. None for
+    ASCII and full-width letters and digits, which both readings share alike."""
+    code = ord(ch)
+    if code < 0x80 or 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return None
+    if ch in _SENTENCE_PUNCTUATION:
+        return -4.0
+    rank = _ranks().get(ch)
+    if rank is not None:
+        return -math.log(rank + 50) - 1.5
+    if _is_cjk(ch):
+        return -13.0
+    if 0xFF00 <= code <= 0xFF65:
+        return -10.0  # other full-width symbols (＝＃＋): not garbage, not common either
+    return -14.0
+
+
+class _Reading(NamedTuple):
+    mean: float  # mean log-frequency of the characters scored
+    scored: int
+    ideographs: int
+    common: int  # characters of the frequency list, and sentence punctuation
+
+
+def _reading(text: str) -> _Reading:
+    values = [v for v in map(_log_frequency, text) if v is not None]
+    if not values:
+        return _Reading(0.0, 0, 0, 0)
+    ranks = _ranks()
+    return _Reading(sum(values) / len(values), len(values), sum(1 for c in text if _is_cjk(c)),
+                    sum(1 for c in text if c in ranks or c in _SENTENCE_PUNCTUATION))
+
+
+def _realigned(piece: str) -> str | None:
+    """``piece``'s GB18030 bytes read one byte off: its first byte belongs to a character whose other
+    byte was lost, and so does its last. None when it is not all two-byte characters or the bytes do
+    not pair up."""
+    data = piece.encode("gb18030")
+    if len(data) != 2 * len(piece):
+        return None
+    try:
+        return data[1:-1].decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
+# Evidence (difference of mean log-frequency) that a piece is shifted. Certain on its own: a realignment
+# with two or more ideographs that reads this much better; one with a single ideograph needs more, and
+# the piece must end at another "?" (both of its ends lost). Next to a certain one in the same document
+# less is enough, and a lone character between two "?" is lost too (its realignment reads nothing).
+_CERTAIN_GAIN, _CERTAIN_FLOOR = 3.0, -9.5
+_SINGLE_GAIN = 4.5
+_CONTEXT_GAIN = 1.5
+# The realignment is offered as a fix only when this share of what it reads is common.
+_ORDINARY_SHARE = 0.7
+
+
+class _Piece(NamedTuple):
+    start: int
+    end: int
+    repair: str | None  # None: nothing left to read (a lone character between two lost bytes)
+    gain: float
+    after: _Reading
+    closed: bool  # another "?" right after it
+
+
+def _loss_pieces(text: str, start: int, end: int) -> Iterator[_Piece]:
+    """Every "?" + non-ASCII piece of ``text[start:end]`` whose realignment reads better than it, and
+    every lone character between two "?"."""
+    for m in _QUESTION_PIECE.finditer(text, start, end):
+        piece = m.group(1)
+        closed = text.startswith("?", m.end(1))
+        if len(piece) == 1:
+            if closed and len(piece.encode("gb18030")) == 2:
+                yield _Piece(m.start(1), m.end(1), None, 0.0, _Reading(0.0, 0, 0, 0), True)
+            continue
+        shifted = _realigned(piece)
+        if shifted is None:
+            continue
+        before, after = _reading(piece), _reading(shifted)
+        if not before.scored or not after.ideographs:
+            continue
+        gain = after.mean - before.mean
+        if gain >= _CONTEXT_GAIN:
+            yield _Piece(m.start(1), m.end(1), "\ufffd" + shifted + "\ufffd", gain, after, closed)
+
+
+def _certain_loss(piece: _Piece) -> bool:
+    after = piece.after
+    if piece.repair is None or after.mean < _CERTAIN_FLOOR:
+        return False
+    if after.ideographs >= 2:
+        return piece.gain >= _CERTAIN_GAIN
+    return piece.closed and piece.gain >= _SINGLE_GAIN
+
+
 class MojibakeDetector(Detector):
     kind: ClassVar[str] = "mojibake"
     params: ClassVar[dict[str, Param]] = {
@@ -346,6 +736,7 @@ class MojibakeDetector(Detector):
         if text.isascii():
             return  # every trigger character is non-ASCII (an O(1) test in CPython)
         for region in self.regions(doc):
+            hits: list[Hit] = []
             position = region.start
             while (found := find_rare(self.trigger, text, position, region.end)) >= 0:
                 line_start = max(text.rfind("\n", region.start, found) + 1, region.start)
@@ -357,7 +748,11 @@ class MojibakeDetector(Detector):
                 offsets = rare_positions(text)
                 rare = {text[i] for i in offsets[bisect.bisect_left(offsets, line_start):
                                                  bisect.bisect_left(offsets, line_end)]}
-                yield from self._line(text, line_start, line_end, rare)
+                hits.extend(self._line(text, line_start, line_end, rare))
+            if text.find("?", region.start, region.end) >= 0:
+                hits.extend(self._byte_loss(text, region.start, region.end, hits))
+            hits.sort(key=lambda h: h.start)
+            yield from hits
 
     # -- one line ---------------------------------------------------------------------------------
 
@@ -397,15 +792,13 @@ class MojibakeDetector(Detector):
                 hit = self._gbk_as_latin(m.group(), start + m.start(), context=True)
                 if hit:
                     add(hit)
-        if any("\xc2" <= c <= "\xf4" for c in rare) and _UTF8_AS_LATIN.search(line):
-            for hit in self._ftfy(line, start):
-                if free(hit.start - start, hit.end - start):
-                    add(hit)
-        c1_runs = _C1_RUN.finditer(line) if not rare.isdisjoint(_C1_TO_CP1252) else ()
-        for m in c1_runs:
-            if free(m.start(), m.end()):
-                repair = "".join(_C1_TO_CP1252[c] for c in m.group())
-                add(self._hit(start + m.start(), m.group(), repair, "Windows-1252 read as Latin-1"))
+        single = _single_byte_re()
+        if any(single.match(c) for c in rare):
+            for hit in self._single_byte(line, start, taken):
+                add(hit)
+        if "เ" in rare:
+            for hit in self._thai(line, start, free):
+                add(hit)
         either = _marker_or_pua_re()
         if any(either.match(c) for c in rare):  # the line holds a marker or a GBK user-area character
             for hit in self._gbk(line, start, free):
@@ -415,28 +808,107 @@ class MojibakeDetector(Detector):
 
     def _hit(self, start: int, original: str, repair: str, codecs: str,
              applicability: Applicability | None = None) -> Hit:
+        if not repair:
+            return self._unrepaired(start, original, codecs, "the repair would delete it")
         if applicability is None and "\ufffd" in repair:
             applicability = Applicability.UNSAFE
         args: dict[str, Any] = {"codecs": codecs, "text": show(original), "repair": show(repair)}
         return Hit(start, start + len(original), args, (Edit(start, start + len(original), repair),),
                    applicability)
 
-    # -- UTF-8 read as cp1252 / Latin-1: ftfy decides ----------------------------------------------
+    @staticmethod
+    def _unrepaired(start: int, original: str, codecs: str, why: str) -> Hit:
+        """Mojibake without a certain repair: reported, so a re-check never passes over it, with no fix."""
+        return Hit(start, start + len(original), {"codecs": codecs, "text": show(original), "repair": ""},
+                   applicability=Applicability.NONE,
+                   message=f'Mojibake ({codecs}): "{show(original)}" has no certain repair ({why})')
 
-    def _ftfy(self, line: str, offset: int) -> Iterator[Hit]:
-        fixed, plan = ftfy_encoding_fix(line)
-        if fixed == line:
+    # -- UTF-8 read as a single-byte code page: ftfy decides, run by run ---------------------------------
+
+    def _single_byte(self, line: str, offset: int, taken: list[tuple[int, int]]) -> Iterator[Hit]:
+        pairs = _utf8_pair_re()
+        for m in _segment_re().finditer(line):
+            if m.group().isascii():
+                continue
+            # Cut the segment where an earlier (GBK) hit has taken characters.
+            cuts = sorted((s, e) for s, e in taken if s < m.end() and e > m.start())
+            at = m.start()
+            for low, high in [*cuts, (m.end(), m.end())]:
+                if low > at:
+                    segment = line[at:low]
+                    if pairs.search(segment):
+                        yield from self._segment(segment, offset + at)
+                at = max(at, high)
+
+    def _segment(self, segment: str, offset: int) -> Iterator[Hit]:
+        fixed, plan = ftfy_encoding_fix(segment)
+        if fixed == segment:
             return
         codecs = _describe_plan(plan)
-        import difflib
-
-        ops = difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
-        for tag, a0, a1, b0, b1 in ops:
-            if tag == "equal" or a0 == a1:
+        better = _measurably_better(segment, fixed)
+        c1_alone = set(plan) <= _C1_PLAN
+        for run in _runs(segment, fixed):
+            original = segment[run.start:run.end]
+            at = offset + run.start
+            if run.repair == original:
                 continue
-            if not plausible(fixed[b0:b1]):
+            if c1_alone and any("\x80" <= segment[i] <= "\x9f" and _in_multibyte(segment, i)
+                                for i in range(run.start, run.end)):
+                # C1 controls inside a multi-byte sequence: part of that run, never a cp1252 slip alone
+                whole = _whole_run(original)
+                if whole:
+                    yield self._hit(at, original, *whole)
+                else:
+                    yield self._unrepaired(at, original, "C1 controls inside multi-byte mojibake",
+                                           "the run does not decode whole")
+                continue
+            if not plausible(run.produced):
                 continue  # ftfy's reading of something else (GBK read as Latin-1, say)
-            yield self._hit(offset + a0, line[a0:a1], fixed[b0:b1], codecs)
+            if better and not _signs(run.repair, repaired=True):
+                lost = run.repair.count("\ufffd")
+                applicability = None if not lost or original.count("\ufffd") < lost else Applicability.SAFE
+                yield self._hit(at, original, run.repair, codecs, applicability)
+                continue
+            # ftfy repaired the run only in part, or not measurably: the run re-decoded whole, or nothing
+            whole = _whole_run(original)
+            if whole:
+                yield self._hit(at, original, *whole)
+            elif _signs(original):
+                yield self._unrepaired(at, original, codecs, "only part of it decodes")
+
+    # -- UTF-8 read as Windows-874 (Thai) ---------------------------------------------------------------
+
+    def _thai(self, line: str, offset: int, free: Any) -> Iterator[Hit]:
+        table = _byte_tables()[-1]
+        for m in _THAI_AS_CP874.finditer(line):
+            if not free(m.start(), m.end()):
+                continue
+            data = _encode_page(m.group(), table)
+            text = _decode_utf8(data) if data is not None else None
+            if text is None or sum(1 for c in text if _script(c) == "thai") < 2 or not plausible(text):
+                continue
+            yield self._hit(offset + m.start(), m.group(), text, "UTF-8 read as Windows-874")
+
+    # -- GBK shifted by a lost byte, found from the "?" that stands for it ------------------------------
+
+    def _byte_loss(self, text: str, start: int, end: int, hits: Sequence[Hit]) -> list[Hit]:
+        taken = sorted((h.start, h.end) for h in hits)
+        pieces = [p for p in _loss_pieces(text, start, end)
+                  if not any(s < p.end and p.start < e for s, e in taken)]
+        if not any(_certain_loss(p) for p in pieces):
+            return []
+        out = []
+        for piece in pieces:
+            original = text[piece.start:piece.end]
+            if piece.repair is None:
+                out.append(self._unrepaired(piece.start, original, _SHIFTED,
+                                            "both of its bytes belong to characters that are lost"))
+            elif piece.after.common >= _ORDINARY_SHARE * piece.after.scored:
+                out.append(self._hit(piece.start, original, piece.repair, _SHIFTED, Applicability.UNSAFE))
+            else:
+                out.append(self._unrepaired(piece.start, original, _SHIFTED,
+                                            f'its realignment "{show(piece.repair)}" is not ordinary text either'))
+        return out
 
     # -- GBK read as Latin-1 / cp1252 ----------------------------------------------------------------
 
@@ -548,15 +1020,18 @@ def ftfy_encoding_fix(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _describe_plan(plan: list[tuple[str, str]]) -> str:
-    """ftfy's explanation as a codec pair: ``UTF-8 read as cp1252``."""
-    names = {"latin-1": "Latin-1", "sloppy-windows-1252": "cp1252", "windows-1252": "cp1252"}
+    """ftfy's explanation as a codec pair: ``UTF-8 read as cp1252``, ``UTF-8 read as MacRoman``,
+    ``CESU-8 read as Latin-1``."""
     wrong = []
     for action, what in plan:
         if action == "encode":
-            wrong.append(names.get(what, what.replace("sloppy-", "")))
+            wrong.append(_FTFY_NAMES.get(what, what.replace("sloppy-", "")))
         elif action == "apply" and what == "decode_inconsistent_utf8":
             wrong.append("cp1252")
     if not wrong:
         return "Windows-1252 read as Latin-1" if ("transcode", "fix_c1_controls") in plan else "UTF-8 read as cp1252"
-    label = f"UTF-8 read as {wrong[0]}"
+    if wrong[0] == "Latin-1" and ("decode", "windows-1252") in plan:
+        return "Windows-1252 read as Latin-1"
+    source = "CESU-8" if ("decode", "utf-8-variants") in plan else "UTF-8"
+    label = f"{source} read as {wrong[0]}"
     return label + (" (twice)" if len(wrong) > 1 else "")

@@ -10,17 +10,37 @@ which CPython's regex engine tries at every candidate character (~7 ns a charact
 phrases). When every match must begin with one of a few literals (read off the parsed pattern),
 they are looked for first (:class:`Literal`): a region holding none of them is skipped, and the scan
 starts at the first one found.
+
+Bounds: a pack pattern is a user's program, and a backtracking engine can take exponential time on
+it (``(a|aa)+$`` on a line of ``a``). :func:`compile_pattern` therefore compiles a user pack's
+pattern with the ``regex`` module (version 0: ``re``'s syntax) and returns a :class:`BoundedPattern`,
+whose every call passes a ``timeout`` drawn from one budget per check per document
+(``registry.PATTERN_LIMITS``, reset by the linter); a pattern that runs out raises
+``PatternTimeout``. The packs shipped with newslint are reviewed with the code and compile with the
+stdlib ``re`` (``registry.build_detector(trusted=True)``): ``regex``'s per-call timeout costs a few
+microseconds, which the boilerplate checks' per-line calls would pay millions of times. Every
+pattern, shipped or not, must be valid for ``re``, must not use the two constructs ``regex`` reads
+differently (``{e<=1}`` fuzzy constraints, ``[[:alpha:]]`` POSIX classes), and must not ask for a
+huge fixed repeat (``regex`` unrolls ``[ab]{1000000}`` at compile time: a second and 400 MB).
+ARCHITECTURE.md, "Bounded patterns", says why.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
+from time import monotonic
 from typing import Any, ClassVar
 
 from newslint.document import Document
 from newslint.model import Edit, Hit
-from newslint.registry import CheckSpec, Detector, PackError, Param
+from newslint.registry import PATTERN_LIMITS, CheckSpec, Detector, PackError, Param, PatternTimeout
+
+#: Seconds a check's patterns may spend on one document (the ``pattern`` kind's ``timeout`` parameter).
+DEFAULT_TIMEOUT = 1.0
+#: Elements a pattern may ask the engine to expand at compile time (``x{n}`` is ``n`` copies of ``x``).
+MAX_EXPANSION = 100_000
 
 _FLAGS = {"IGNORECASE": re.I, "MULTILINE": re.M, "DOTALL": re.S, "VERBOSE": re.X}
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -89,7 +109,7 @@ class Literal:
         return haystack.find(self.text, pos - index, end)
 
 
-def required_prefixes(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+def required_prefixes(regex: re.Pattern[str] | BoundedPattern) -> tuple[str, ...] | None:
     """Literals of which every match of ``regex`` starts with one, or None if there is no such set.
 
     Case-insensitive patterns get None (a literal would have to be tried in every case). Exact by
@@ -98,10 +118,7 @@ def required_prefixes(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     """
     if not isinstance(regex.pattern, str) or regex.flags & re.IGNORECASE:
         return None
-    try:
-        from re import _parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse  # type: ignore[no-redef]
+    sre_parse = _sre_parse()
     try:
         parsed = sre_parse.parse(regex.pattern, regex.flags)
     except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: no shortcut
@@ -145,19 +162,205 @@ def _prefixes(items: Any, sre: Any) -> list[str] | None:
     return ["".join(literal)] if literal else None
 
 
-def compile_pattern(source: str, flags: list[str] | None = None) -> re.Pattern[str]:
+def _sre_parse() -> Any:
+    try:
+        from re import _parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    return sre_parse
+
+
+def _expansion(items: Any, sre: Any) -> int:
+    """How many elements ``regex`` builds for a parsed pattern: it unrolls the mandatory part of a
+    counted repeat (``x{n}``, ``x{n,m}``: ``n`` copies of ``x``), so nested counts multiply."""
+    repeats = tuple(op for op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) if op)
+    total = 0
+    for op, av in items:
+        if op in repeats:
+            total += max(1, av[0]) * _expansion(av[2], sre)
+        elif op is sre.SUBPATTERN:
+            total += 1 + _expansion(av[3], sre)
+        elif op is sre.BRANCH:
+            total += 1 + sum(_expansion(branch, sre) for branch in av[1])
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            total += 1 + _expansion(av[1], sre)
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            total += 1 + _expansion(av, sre)
+        elif op is sre.GROUPREF_EXISTS:
+            total += 1 + _expansion(av[1], sre) + (_expansion(av[2], sre) if av[2] else 0)
+        else:
+            total += 1
+        if total > MAX_EXPANSION:
+            break  # enough to refuse; no need to walk the rest
+    return total
+
+
+_QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
+# What ``regex`` takes for a fuzzy-matching constraint ({e}, {e<=1}, {i<=1,d<=1}, {2i+2d<=4}, {1<=e<=3})
+# where ``re`` reads a literal brace.
+_FUZZY = re.compile(r"\{\s*(?:\d+\s*[<=+]*\s*)?[deis](?![A-Za-z])")
+_POSIX = re.compile(r"\[:\^?\w+:\]")
+
+
+def regex_only_construct(source: str, verbose: bool = False) -> str | None:
+    """Describe a construct that ``re`` reads as literal text but ``regex`` as something else
+    (fuzzy constraints, POSIX classes in a set), or None. Such a pattern would silently change
+    meaning under the bounded engine, so it is refused at load with this description."""
+    i, n = 0, len(source)
+    in_set = False
+    while i < n:
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_set:
+            if char == "]":
+                in_set = False
+            elif char == "[" and (posix := _POSIX.match(source, i)):
+                return (f"{posix.group(0)} (position {i}) is a POSIX class to the pattern engine but literal "
+                        "characters to Python's re; write the characters out (e.g. [a-zA-Z]) or escape the '['")
+            i += 1
+            continue
+        if char == "[":
+            in_set = True
+            i += 1
+            if source.startswith("^", i):
+                i += 1
+            if source.startswith("]", i):  # a ']' first in a set is literal
+                i += 1
+            continue
+        if char == "#" and verbose:
+            newline = source.find("\n", i)
+            i = n if newline < 0 else newline + 1
+            continue
+        if char == "{" and not _QUANTIFIER.match(source, i) and (fuzzy := _FUZZY.match(source, i)):
+            close = source.find("}", i)
+            shown = source[i:close + 1] if close >= 0 else fuzzy.group(0)
+            return (f"{shown!r} (position {i}) is a fuzzy-matching constraint to the pattern engine but "
+                    "literal text to Python's re; write '\\{' for a literal brace")
+        i += 1
+    return None
+
+
+class BoundedPattern:
+    """A compiled pack pattern whose every call is time-limited (see the module docstring).
+
+    It offers the calls detectors make (``finditer``, ``search``, ``match``, ``fullmatch``, ``sub``)
+    and the attributes they read (``pattern``, ``flags`` — ``re``'s values —, ``groupindex``,
+    ``groups``), and nothing else: a call it does not know fails loudly instead of running unbounded.
+    Matches are ``regex`` match objects (``span``, ``group``, ``groupdict``, ``expand``,
+    ``lastgroup`` as in ``re``). A call that runs out of budget, or that the engine abandons for
+    lack of memory, raises :class:`~newslint.registry.PatternTimeout`.
+    """
+
+    __slots__ = ("compiled", "pattern", "flags", "groupindex", "groups", "limit")
+
+    def __init__(self, compiled: Any, flags: int, limit: float) -> None:
+        self.compiled = compiled
+        self.pattern: str = compiled.pattern
+        self.flags = flags
+        self.groupindex = compiled.groupindex
+        self.groups: int = compiled.groups
+        self.limit = limit
+
+    def __repr__(self) -> str:
+        return f"BoundedPattern({self.pattern!r}, limit={self.limit})"
+
+    def _timeout(self) -> float:
+        limits = PATTERN_LIMITS
+        deadline = limits.deadline
+        if deadline < 0.0:  # outside a check run: each call gets the whole limit
+            return self.limit
+        now = monotonic()
+        if deadline == 0.0:  # the check's first pattern call on this document starts its clock
+            limits.deadline = now + self.limit
+            return self.limit
+        left = deadline - now
+        if left <= 0.0:
+            raise PatternTimeout(self.limit)
+        return left
+
+    def _stopped(self, exc: BaseException) -> PatternTimeout:
+        return PatternTimeout(self.limit, memory=isinstance(exc, MemoryError))
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
+        return self._guarded(self.compiled.finditer(string, pos, endpos, timeout=self._timeout()))
+
+    def _guarded(self, matches: Iterator[Any]) -> Iterator[Any]:
+        # The engine's timeout counts its own matching time over the whole iteration.
+        try:
+            yield from matches
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
+        try:
+            return self.compiled.search(string, pos, endpos, timeout=self._timeout())
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
+        try:
+            return self.compiled.match(string, pos, endpos, timeout=self._timeout())
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> Any:
+        try:
+            return self.compiled.fullmatch(string, pos, endpos, timeout=self._timeout())
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        try:
+            return self.compiled.sub(repl, string, count, timeout=self._timeout())
+        except (TimeoutError, MemoryError) as exc:
+            raise self._stopped(exc) from None
+
+
+def compile_pattern(
+    source: str, flags: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> re.Pattern[str] | BoundedPattern:
+    """Validate a pack pattern (``PackError`` says what is wrong) and compile it: with ``re`` while a
+    shipped pack's detector is built (``PATTERN_LIMITS.trusted``), for bounded matching otherwise."""
     value = 0
     for name in flags or []:
-        if name.upper() not in _FLAGS:
+        if not isinstance(name, str) or name.upper() not in _FLAGS:
             raise PackError(f"unknown regex flag {name!r} (known: {', '.join(_FLAGS)})")
         value |= _FLAGS[name.upper()]
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600:
+        raise PackError(f"timeout must be a number of seconds above 0 (at most 3600), not {timeout!r}")
     problem = cjk_boundary_problem(source)
     if problem:
         raise PackError(f"pattern {source!r}: {problem}")
     try:
-        return re.compile(source, value)
-    except re.error as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": handled below
+            checked = re.compile(source, value)
+    except (re.error, OverflowError, RecursionError) as exc:
         raise PackError(f"bad regex {source!r}: {exc}") from None
+    problem = regex_only_construct(source, bool(checked.flags & re.X))
+    if problem:
+        raise PackError(f"pattern {source!r}: {problem}")
+    sre = _sre_parse()
+    try:
+        size = _expansion(sre.parse(source, value), sre)
+    except Exception:  # noqa: BLE001 - re compiled it, so its parser will too; be safe all the same
+        size = 0
+    if size > MAX_EXPANSION:
+        raise PackError(
+            f"pattern {source!r}: its counted repeats expand to over {MAX_EXPANSION:,} elements when "
+            "compiled (x{n} and x{n,} hold n copies of x); use smaller counts or x+ / x*"
+        )
+    if PATTERN_LIMITS.trusted:
+        return checked
+    import regex
+
+    try:
+        compiled = regex.compile(source, value | regex.VERSION0)
+    except (regex.error, OverflowError, RecursionError) as exc:
+        raise PackError(f"bad regex {source!r}: {exc}") from None
+    return BoundedPattern(compiled, checked.flags, float(timeout))
 
 
 class PatternDetector(Detector):
@@ -167,20 +370,31 @@ class PatternDetector(Detector):
         "flags": Param(list, default=[], doc="IGNORECASE, MULTILINE, DOTALL, VERBOSE"),
         "replacement": Param(str, default=None, doc="fix template, e.g. '\\g<text>'; empty string deletes"),
         "group": Param(str, default=None, doc="report and replace only this named group"),
+        "timeout": Param((int, float), default=DEFAULT_TIMEOUT,
+                         doc="seconds the pattern may take on one document; past that the document is "
+                             "reported as not checked by this check (exit code 2). Packs shipped with "
+                             "newslint run unbounded"),
     }
 
     def __init__(self, check: CheckSpec) -> None:
         super().__init__(check)
-        self.regex = compile_pattern(self.p["pattern"], self.p["flags"])
+        self.regex = compile_pattern(self.p["pattern"], self.p["flags"], self.p["timeout"])
         self.prefixes = required_prefixes(self.regex)
         self.literals = None if self.prefixes is None else [Literal(p) for p in self.prefixes]
         group = self.p["group"]
         if group is not None and group not in self.regex.groupindex:
             raise PackError(f"group {group!r} is not a named group of the pattern")
         if self.p["replacement"] is not None:
+            # Valid for both engines: where both accept a template they expand it the same way.
+            errors: tuple[type[Exception], ...] = (re.error, IndexError, ValueError)
+            if isinstance(self.regex, BoundedPattern):
+                import regex
+
+                errors += (regex.error,)
             try:
+                re.compile(self.regex.pattern, self.regex.flags).sub(self.p["replacement"], "")
                 self.regex.sub(self.p["replacement"], "")
-            except (re.error, IndexError) as exc:
+            except errors as exc:
                 raise PackError(f"bad replacement {self.p['replacement']!r}: {exc}") from None
 
     def detect(self, doc: Document) -> Iterator[Hit]:

@@ -121,13 +121,27 @@ class CjkPunctuationDetector(Detector):
 _converters: dict[str, Any] = {}
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+
+
 def _convert(config: str, text: str) -> str:
     converter = _converters.get(config)
     if converter is None:
         import opencc  # lazy: pre-commit on one file must start fast
 
         converter = _converters[config] = opencc.OpenCC(config)
-    return converter.convert(text)
+    if text.isascii() or not _SURROGATES.search(text):
+        return converter.convert(text)
+    # opencc takes UTF-8, which cannot carry a lone surrogate (a JSONL record's "\ud800"): convert the
+    # text between them and keep them where they were, so offsets still line up
+    pieces: list[str] = []
+    at = 0
+    for match in _SURROGATES.finditer(text):
+        pieces.append(converter.convert(text[at:match.start()]) if match.start() > at else "")
+        pieces.append(match.group())
+        at = match.end()
+    pieces.append(converter.convert(text[at:]) if at < len(text) else "")
+    return "".join(pieces)
 
 
 _CHUNK = 64

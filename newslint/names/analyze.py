@@ -17,7 +17,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from newslint.document import Document, Role
+from newslint.document import Document, Role, front_matter_data
 from newslint.names.english import NameSpan, PlaceSpan, en_dates, name_spans, number_weights, place_spans, zh_dates
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -87,16 +87,7 @@ def summarise(doc: Document, meta_fields: tuple[str, ...] = ()) -> Summary:
 
 
 def _front_matter(doc: Document, fields: tuple[str, ...]) -> dict[str, str]:
-    region = doc.front_matter()
-    if region is None:
-        return {}
-    import yaml
-
-    block = doc.text[region.start:region.end].strip().strip("-")
-    try:
-        data = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError:
-        return {}
+    data = front_matter_data(doc)  # None when absent, malformed, or over the YAML limits
     if not isinstance(data, dict):
         return {}
     return {k: str(data[k]) for k in ("title", "date", *fields) if data.get(k) not in (None, "")}

@@ -264,14 +264,14 @@ def _explicit(en_meta: dict[int, dict[str, str]], zh: dict[int, Summary], link_f
     return out
 
 
-# A packed entry, what the names checks' ``map`` stores: ``(lang, blocking keys, link names, pickled
+# A packed entry, what the names checks' ``map`` stores: ``(lang, blocking keys, link names, encoded
 # Summary)``. Passes over millions of Chinese records then read only the keys and names; the full
 # summary is unpickled for the English documents and the few Chinese candidates.
 Packed = tuple
 
 
 def pack(s: Summary, shared_fields: Iterable[str] = ("source_url",)) -> Packed:
-    import pickle
+    from newslint.datafile import dump_body
 
     names: tuple[str, ...] = ()
     if s.lang == "zh":
@@ -280,15 +280,15 @@ def pack(s: Summary, shared_fields: Iterable[str] = ("source_url",)) -> Packed:
                      if s.meta.get(f))
         names = tuple(sorted(found))
     keys = tuple(sorted(_block_keys(s))) if s.lang in ("zh", "en") else ()
-    return (s.lang, keys, names, pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
+    return (s.lang, keys, names, dump_body(s))
 
 
 def _unpacked(entry: Summary | Packed) -> Summary:
     if isinstance(entry, Summary):
         return entry
-    import pickle
+    from newslint.datafile import loads_body
 
-    return pickle.loads(entry[3])
+    return loads_body(entry[3])
 
 
 def _facts(entry: Summary | Packed, shared_fields: tuple[str, ...]) -> tuple[str, set[str], set[str]]:

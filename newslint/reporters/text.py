@@ -108,8 +108,9 @@ def summary(result: RunResult, findings: Iterable[Finding]) -> list[str]:
                 for code, count in sorted(result.fixed.items(), key=lambda item: (-item[1], item[0]))
                 if count
             )
+            verb = "Would fix" if result.dry_run else "Fixed"  # ruff's wording for --diff
             lines.append(
-                f"Fixed {plural(total, 'finding')} in {plural(result.files_changed, 'file')} ({per_code})."
+                f"{verb} {plural(total, 'finding')} in {plural(result.files_changed, 'file')} ({per_code})."
             )
         elif finding_stats(findings).total:
             lines.append("No fixes applied.")
@@ -131,7 +132,8 @@ def summary(result: RunResult, findings: Iterable[Finding]) -> list[str]:
         lines.append(f"Skipped {plural(len({p.path for p in skipped}), 'non-text file')}.")
     if not total_found and not errors:
         fixed_some = result.fix_mode and sum(result.fixed.values()) > 0
-        lines.append("No findings remain." if fixed_some else "All checks passed!")
+        remain = "No findings would remain." if result.dry_run else "No findings remain."
+        lines.append(remain if fixed_some else "All checks passed!")
     return lines
 
 

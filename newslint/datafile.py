@@ -1,0 +1,299 @@
+"""Data-only serialisation for everything newslint writes and reads back: cache entries, the stat
+index, the spec cache, the corpus index and the run's spool.
+
+Why not pickle: a pickle is a program. A cache folder or an ``--index`` file committed to a
+repository by someone else would run their code on the machine of whoever checks it. This format
+can only ever build plain data — ``None``, booleans, numbers, strings, bytes, lists, tuples, dicts,
+sets, ``array.array`` — and instances of the record types named in :data:`RECORDS`, a fixed table
+in this file. A record is rebuilt by setting its declared fields (no constructor, ``__setstate__``
+or any other code of the data's choosing runs), and each field's value is checked against the
+field's annotation (the outer type; nested records check their own fields). Anything else — an
+unknown record name, a wrong field count or type, a truncated or foreign file, another format
+version — raises :class:`DataError`, which every reader turns into "ignore it and rebuild".
+
+Layout: ``b"NLDATA"``, one version byte, a kind tag (``b"cache"``, ``b"index"``…) and a newline,
+then one MessagePack value. Tuples, records, sets and arrays are MessagePack extension types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+import types
+import typing
+from array import array
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+MAGIC = b"NLDATA"
+FORMAT_VERSION = 1
+
+_TUPLE, _RECORD, _ARRAY, _SET, _FROZENSET = 1, 2, 3, 4, 5
+_ARRAY_CODES = frozenset("bBhHiIlLqQfd")
+
+# Short name in the data → where the class lives. Only these can ever be built from a file.
+RECORDS: dict[str, str] = {
+    "Counter": "collections:Counter",
+    "Severity": "newslint.model:Severity",
+    "Applicability": "newslint.model:Applicability",
+    "Scope": "newslint.model:Scope",
+    "Edit": "newslint.model:Edit",
+    "Fix": "newslint.model:Fix",
+    "Position": "newslint.model:Position",
+    "Finding": "newslint.model:Finding",
+    "InputProblem": "newslint.report:InputProblem",
+    "Blob": "newslint.spool:Blob",
+    "Chunk": "newslint.spool:Chunk",
+    "FindingStats": "newslint.spool:FindingStats",
+    "DocRef": "newslint.runner:DocRef",
+    "TaskResult": "newslint.runner:TaskResult",
+    "DocSummary": "newslint.dedup.detectors:DocSummary",
+    "BoilerplateSummary": "newslint.detectors.corpus_boilerplate:_Summary",
+    "NameSummary": "newslint.names.analyze:Summary",
+    "ZhName": "newslint.names.analyze:ZhName",
+    "NameSpan": "newslint.names.english:NameSpan",
+    "PlaceSpan": "newslint.names.english:PlaceSpan",
+    "CheckSpec": "newslint.registry:CheckSpec",
+    "CheckDoc": "newslint.registry:CheckDoc",
+    "Example": "newslint.registry:Example",
+    "Role": "newslint.document:Role",
+    "Format": "newslint.document:Format",
+}
+
+
+class DataError(ValueError):
+    """The bytes are not a valid newslint data file of the expected kind and version."""
+
+
+class _Record:
+    """How one record type is written and rebuilt."""
+
+    __slots__ = ("name", "cls", "fields", "style", "checks")
+
+    def __init__(self, name: str, cls: type) -> None:
+        self.name, self.cls = name, cls
+        self.checks: list[Callable[[Any], bool] | None] | None = None  # built on first decode
+        if issubclass(cls, enum.Enum):
+            self.style, self.fields = "enum", ("value",)
+        elif issubclass(cls, Counter):
+            self.style, self.fields = "counter", ("items",)
+        elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
+            self.style, self.fields = "namedtuple", tuple(cls._fields)
+        elif dataclasses.is_dataclass(cls):
+            self.style, self.fields = "dataclass", tuple(f.name for f in dataclasses.fields(cls))
+        else:
+            raise TypeError(f"{cls!r} cannot be a data record")
+
+    def values(self, obj: Any) -> list[Any]:
+        if self.style == "enum":
+            return [obj.value]
+        if self.style == "counter":
+            return [dict(obj)]
+        if self.style == "namedtuple":
+            return list(obj)
+        return [getattr(obj, name) for name in self.fields]
+
+    def build(self, values: list[Any]) -> Any:
+        if len(values) != len(self.fields):
+            raise DataError(f"{self.name}: {len(values)} fields, expected {len(self.fields)}")
+        if self.style == "enum":
+            try:
+                return self.cls(values[0])
+            except ValueError:
+                raise DataError(f"{self.name}: no member {values[0]!r}") from None
+        if self.style == "counter":
+            if not isinstance(values[0], dict):
+                raise DataError("Counter: not a mapping")
+            return Counter(values[0])
+        if self.checks is None:
+            self.checks = _field_checks(self.cls, self.fields)
+        for name, value, check in zip(self.fields, values, self.checks, strict=True):
+            if check is not None and not check(value):
+                raise DataError(f"{self.name}.{name}: unexpected {type(value).__name__}")
+        if self.style == "namedtuple":
+            return self.cls._make(values)
+        obj = object.__new__(self.cls)
+        for name, value in zip(self.fields, values, strict=True):
+            object.__setattr__(obj, name, value)
+        return obj
+
+
+_BY_NAME: dict[str, _Record] = {}
+_BY_CLASS: dict[type, _Record] = {}
+
+
+def _record_named(name: Any) -> _Record:
+    record = _BY_NAME.get(name) if isinstance(name, str) else None
+    if record is None:
+        where = RECORDS.get(name) if isinstance(name, str) else None
+        if where is None:
+            raise DataError(f"unknown record type {name!r}")
+        module, _, attr = where.partition(":")
+        record = _Record(name, getattr(importlib.import_module(module), attr))
+        _BY_NAME[name] = _BY_CLASS[record.cls] = record
+    return record
+
+
+_NAME_OF = {where: name for name, where in RECORDS.items()}
+
+
+def _record_of(cls: type) -> _Record | None:
+    """The record type of ``cls`` when it is in the table (looked up by name: no imports)."""
+    record = _BY_CLASS.get(cls)
+    if record is None:
+        name = _NAME_OF.get(f"{cls.__module__}:{cls.__qualname__}")
+        if name is not None:
+            record = _record_named(name)
+    return record
+
+
+# -- field checks from annotations --------------------------------------------------------------
+
+_SIMPLE: dict[Any, tuple[type, ...]] = {
+    int: (int,), float: (int, float), str: (str,), bytes: (bytes,), bool: (bool,), type(None): (type(None),),
+    list: (list,), tuple: (tuple,), dict: (dict,), set: (set,), frozenset: (frozenset,), array: (array,),
+    Counter: (Counter, dict), Mapping: (dict,), Sequence: (list, tuple),
+}
+
+
+def _allowed(annotation: Any) -> tuple[type, ...] | None:
+    """The types a value of ``annotation`` may have, or None when anything goes (Any, unknown)."""
+    if annotation is None:
+        return (type(None),)
+    if annotation in _SIMPLE:
+        return _SIMPLE[annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        out: list[type] = []
+        for arg in typing.get_args(annotation):
+            allowed = _allowed(arg)
+            if allowed is None:
+                return None
+            out.extend(allowed)
+        return tuple(out)
+    if origin is not None:
+        return _allowed(origin)
+    if isinstance(annotation, type) and _record_of(annotation) is not None:
+        return (annotation,)
+    return None
+
+
+def _field_checks(cls: type, fields: tuple[str, ...]) -> list[Callable[[Any], bool] | None]:
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an annotation that cannot be resolved here: fields unchecked, still data-only
+        hints = {}
+    checks: list[Callable[[Any], bool] | None] = []
+    for name in fields:
+        allowed = _allowed(hints[name]) if name in hints else None
+        checks.append(None if allowed is None else (lambda v, allowed=allowed: isinstance(v, allowed)))
+    return checks
+
+
+# -- encoding -----------------------------------------------------------------------------------
+
+def _default(obj: Any) -> Any:
+    import msgpack
+
+    cls = type(obj)
+    if cls is tuple:
+        return msgpack.ExtType(_TUPLE, _pack(list(obj)))
+    if cls is set or cls is frozenset:
+        return msgpack.ExtType(_SET if cls is set else _FROZENSET, _pack(list(obj)))
+    if cls is array:
+        return msgpack.ExtType(_ARRAY, obj.typecode.encode("ascii") + obj.tobytes())
+    record = _record_of(cls)
+    if record is None:
+        raise TypeError(f"newslint data files cannot hold a {cls.__module__}.{cls.__qualname__}")
+    return msgpack.ExtType(_RECORD, _pack([record.name, *record.values(obj)]))
+
+
+def _pack(value: Any) -> bytes:
+    import msgpack
+
+    return msgpack.packb(value, default=_default, use_bin_type=True, strict_types=True)
+
+
+def _ext(code: int, data: bytes) -> Any:
+    if code == _ARRAY:
+        typecode = data[:1].decode("ascii", "replace")
+        if typecode not in _ARRAY_CODES:
+            raise DataError(f"array of type {typecode!r}")
+        out = array(typecode)
+        if (len(data) - 1) % out.itemsize:
+            raise DataError("array: truncated")
+        out.frombytes(data[1:])
+        return out
+    values = _unpack(data)
+    if not isinstance(values, list):
+        raise DataError("extension without a list")
+    if code == _TUPLE:
+        return tuple(values)
+    if code == _SET:
+        return set(values)
+    if code == _FROZENSET:
+        return frozenset(values)
+    if code == _RECORD:
+        if not values:
+            raise DataError("empty record")
+        return _record_named(values[0]).build(values[1:])
+    raise DataError(f"unknown extension {code}")
+
+
+# Extension values nest through Python calls (C → Python → C): bounded far below the C stack.
+MAX_DEPTH = 100
+_depth = 0
+
+
+def _unpack(data: bytes | memoryview) -> Any:
+    import msgpack
+
+    global _depth
+    if _depth >= MAX_DEPTH:
+        raise DataError("nested too deeply")
+    _depth += 1
+    try:
+        return msgpack.unpackb(data, ext_hook=_ext, raw=False, strict_map_key=False, use_list=True)
+    finally:
+        _depth -= 1
+
+
+def _header(kind: bytes) -> bytes:
+    return MAGIC + bytes([FORMAT_VERSION]) + kind + b"\n"
+
+
+def dumps(value: Any, kind: bytes = b"data") -> bytes:
+    """``value`` as a data file of ``kind``; raises TypeError for anything that is not data."""
+    return _header(kind) + _pack(value)
+
+
+def loads(data: bytes, kind: bytes = b"data") -> Any:
+    """The value of a data file of ``kind``; raises :class:`DataError` for anything else."""
+    header = _header(kind)
+    if not data.startswith(header):
+        if data.startswith(MAGIC):
+            raise DataError("another version or kind of newslint data file")
+        raise DataError("not a newslint data file")
+    return loads_body(memoryview(data)[len(header):])
+
+
+def loads_body(data: bytes | memoryview) -> Any:
+    """A value written by :func:`dump_body` (no header: the spool's blobs)."""
+    try:
+        return _unpack(data)
+    except DataError:
+        raise
+    except RecursionError:
+        raise DataError("nested too deeply") from None
+    except Exception as exc:  # truncated, malformed, a field that breaks its record…
+        raise DataError(f"malformed ({type(exc).__name__}: {exc})") from None
+
+
+dump_body = _pack
+
+
+def is_kind(head: bytes, kind: bytes) -> bool:
+    """Whether ``head`` (the first bytes of a file) starts a data file of ``kind``, any version."""
+    return head.startswith(MAGIC) and head[len(MAGIC) + 1:].startswith(kind + b"\n")
