@@ -937,8 +937,8 @@ class Judge:
         signal.setitimer(signal.ITIMER_REAL, self.limit)
         try:
             verdict = self._run(case, number)
-        except Hang:
-            verdict = Verdict(case.family, "hang", f"over {self.limit:.0f} s")
+        except Hang as exc:  # where it was when time ran out
+            verdict = Verdict(case.family, "hang", f"over {self.limit:.0f} s, in:\n{exc}")
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
@@ -1171,7 +1171,7 @@ def _first_difference(a: bytes, b: bytes) -> str:
 
 
 def _alarm(signum: int, frame: object) -> None:
-    raise Hang()
+    raise Hang("".join(traceback.format_stack(frame)))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1354,6 +1354,9 @@ def campaign(seed: int, inputs: int, families: Sequence[str], workers: int, limi
 def signature(verdict: Verdict) -> str:
     """What kind of failure: the exception and the innermost newslint frame, or the first words."""
     detail = verdict.detail.strip()
+    if verdict.outcome == "hang":
+        frames = re.findall(r'File "([^"]*newslint/[^"]+)", line \d+, in (\S+)', detail)
+        return f"hang in {frames[-1][0].split('newslint/', 1)[-1]}:{frames[-1][1]}" if frames else "hang"
     if verdict.outcome == "crash" and "Traceback" in detail:
         frames = re.findall(r'File "([^"]*newslint/[^"]+)", line \d+, in (\S+)', detail)
         last = detail.splitlines()[-1]
@@ -1363,6 +1366,43 @@ def signature(verdict: Verdict) -> str:
     head = re.sub(r"^[^:]*: ", "", head)  # the file name
     head = re.sub(r"(record|line|offset) \d+", r"\1 N", head)
     return f"{verdict.outcome}: {head[:90]}"
+
+
+# Failures the fuzzer found in code other engineers own, reported to them with a reproducer (see
+# benchmarks/RESULTS.md): (outcome, pattern searched in the signature and detail, where, what).
+# The short version in the test suite marks an input failing only these as an expected failure, and
+# the campaign counts them apart; remove an entry when its fix lands.
+KNOWN: tuple[tuple[str, str, str, str], ...] = (
+    ("reencoded", r"rewritten as utf-8 \(was (?!utf)", "runner.py",
+     "a non-UTF-8 JSONL file is rewritten as UTF-8 although no NL102 finding said so"),
+    ("crash", r"datafile\.py.*(?:\n.*)*UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud",
+     "datafile.py", "a lone surrogate (JSONL \"\\ud800\") in a corpus summary cannot be packed"),
+    ("crash", r"in config\.py:_read_toml: UnicodeDecodeError", "config.py",
+     "a pyproject.toml that is not UTF-8: traceback instead of a config error"),
+    ("crash", r"in packs\.py:parse_check: TypeError", "packs.py",
+     "a pack value of the wrong type (null, a number) where a list or mapping is expected"),
+    ("crash", r"in document\.py:load_yaml: ValueError", "document.py",
+     "front matter whose YAML tags cannot be constructed (date: 2024-13-45, !!int x)"),
+    ("crash", r"in detectors/mojibake\.py:_gbk_runs: UnicodeEncodeError", "detectors/mojibake.py",
+     "a lone surrogate in a document"),
+    ("hang", r"hang in detectors/mojibake\.py", "detectors/mojibake.py",
+     "difflib on a long line (a one-line page of 20 KB+ with mojibake): quadratic"),
+    ("nonidempotent", r"applying (?:(?:NL5\d\d|NL60[12]|NL403) \(\w+\)(?:, )?)+:", "runner.py",
+     "corpus checks (duplicates, names) see the text before the document fixes; a second fix finds more"),
+    ("nonidempotent", r"changed \['[^']*\.txt'\], applying [^:]*\(jsonl\)", "document.py",
+     "a .txt file detected as plain text, fixed as such, is JSONL on the next run"),
+    ("nonidempotent", r"first difference at byte \d+: b'\\xef\\xbb\\xbf", "runner.py / inputs.py",
+     "a JSONL line starting with U+FEFF becomes the file's byte-order mark once the lines before it are dropped"),
+)
+
+
+def known(verdict: Verdict) -> str | None:
+    """The known issue this failure is, as "where: what", or None for a new one."""
+    text = signature(verdict) + "\n" + verdict.detail
+    for outcome, pattern, where, what in KNOWN:
+        if verdict.outcome == outcome and re.search(pattern, text):
+            return f"{where}: {what}"
+    return None
 
 
 def replay(key: str, families: Sequence[str], limit: float) -> int:
@@ -1446,8 +1486,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             groups[signature(verdict)].append((number, verdict))
         for sig, members in sorted(groups.items(), key=lambda item: -len(item[1])):
             families = Counter(v.family for _, v in members)
+            issue = known(members[0][1])
             print(f"- {len(members)} x {sig} ({', '.join(f'{f} {n}' for f, n in families.most_common())}); "
-                  f"e.g. --replay {args.seed}:{members[0][0]}")
+                  f"e.g. --replay {args.seed}:{members[0][0]}" + (f" [known: {issue}]" if issue else " [NEW]"))
+        news = sum(1 for _, verdict in tally.failures if known(verdict) is None)
+        print(f"\nfailures: {len(tally.failures)}, of which known (reported to their owners): "
+              f"{len(tally.failures) - news}, new: {news}")
     return 1 if tally.failures else 0
 
 

@@ -46,12 +46,18 @@ def write_line(path: Path, megabytes: int, jsonl: bool) -> None:
 
 
 _MEASURED = (
-    "import resource, sys\n"
+    "import re, resource, sys\n"
     "from newslint.cli import main\n"
+    "def peak():\n"  # VmHWM: this process image only (ru_maxrss keeps the forking parent's across exec)
+    "    try:\n"
+    "        with open('/proc/self/status') as f:\n"
+    "            return int(re.search(r'VmHWM:\\s*(\\d+)', f.read()).group(1))\n"
+    "    except (OSError, AttributeError):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "try:\n"
     "    code = main(sys.argv[1:])\n"
     "finally:\n"
-    "    sys.stderr.write(f'\\nPEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "    sys.stderr.write(f'\\nPEAK_KB {peak()}\\n')\n"
     "sys.exit(code)\n"
 )
 

@@ -102,6 +102,13 @@ def _outcome(original: str, expected: str, output: str) -> str:
     return "worse"
 
 
+def _versus(expected: str, ours: str, theirs: str) -> str:
+    """Whether ``ours`` is closer to ``expected`` than ``theirs`` (curly quotes folded)."""
+    expected, ours, theirs = (s.translate(_QUOTES) for s in (expected, ours, theirs))
+    a, b = _distance(ours, expected), _distance(theirs, expected)
+    return "better" if a < b else "same" if a == b else "worse"
+
+
 # -- ftfy's cases ----------------------------------------------------------------------------------------
 
 
@@ -116,7 +123,9 @@ class CaseScore:
     safe: Counter[str] = field(default_factory=Counter)
     unsafe: Counter[str] = field(default_factory=Counter)
     ftfy: Counter[str] = field(default_factory=Counter)
+    versus_ftfy: Counter[str] = field(default_factory=Counter)  # safe fix closer to the expectation?
     misses: list[str] = field(default_factory=list)
+    nl1_on_clean: list[str] = field(default_factory=list)
 
 
 def ftfy_cases() -> dict[str, CaseScore]:
@@ -141,11 +150,16 @@ def ftfy_cases() -> dict[str, CaseScore]:
             score.fp += found and not needed
             score.fn += needed and not found
             if not needed:
-                score.findings_all_nl1 += len(nl1.check(doc))
-            safe = _outcome(original, expected, nl101.fix(doc).text)
+                extra = nl1.check(doc)
+                score.findings_all_nl1 += len(extra)
+                score.nl1_on_clean += [f"{f.code} {f.message[:70]}" for f in extra]
+            ours = nl101.fix(doc).text
+            theirs = ftfy.fix_encoding(original)
+            safe = _outcome(original, expected, ours)
             score.safe[safe] += 1
             score.unsafe[_outcome(original, expected, nl101.fix(doc, unsafe=True).text)] += 1
-            score.ftfy[_outcome(original, expected, ftfy.fix_encoding(original))] += 1
+            score.ftfy[_outcome(original, expected, theirs)] += 1
+            score.versus_ftfy[_versus(expected, ours, theirs)] += 1
             if safe != "exact" or found != needed:
                 score.misses.append(f"{case['expect']} {safe:9} found={found!s:5} {original[:60]!r}")
     return out
@@ -252,15 +266,17 @@ def report(cases: dict[str, CaseScore], sogou: SogouScore, post_findings: dict[s
            nl106_real: list[tuple[str, str, str]], nl106_corpus: list[tuple[str, str, str]]) -> str:
     lines = ["### ftfy's cases (`ftfy-cases-dev`), NL101", "",
              "| file | cases | need a fix | found | false alarms | missed | precision | recall "
-             "| safe fix exact / partial / worse / unchanged | with --unsafe-fixes | ftfy.fix_encoding |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
+             "| safe fix exact / partial / worse / unchanged | with --unsafe-fixes | ftfy.fix_encoding "
+             "| safe fix vs ftfy: closer / same / farther |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|"]
 
     def counts(c: Counter[str]) -> str:
         return " / ".join(str(c[k]) for k in ("exact", "partial", "worse", "unchanged"))
 
     for name, s in cases.items():
         lines.append(f"| {name} | {s.cases} | {s.needed} | {s.tp} | {s.fp} | {s.fn} | {_ratio(s.tp, s.tp + s.fp)} "
-                     f"| {_ratio(s.tp, s.needed)} | {counts(s.safe)} | {counts(s.unsafe)} | {counts(s.ftfy)} |")
+                     f"| {_ratio(s.tp, s.needed)} | {counts(s.safe)} | {counts(s.unsafe)} | {counts(s.ftfy)} "
+                     f"| {s.versus_ftfy['better']} / {s.versus_ftfy['same']} / {s.versus_ftfy['worse']} |")
     negatives = cases["negative"]
     lines += ["", f"Findings of any NL1xx check on the cases that need no encoding fix: "
               f"{sum(s.findings_all_nl1 for s in cases.values())} "
@@ -268,6 +284,8 @@ def report(cases: dict[str, CaseScore], sogou: SogouScore, post_findings: dict[s
     for name, s in cases.items():
         for miss in s.misses:
             lines.append(f"- {name}: {miss}")
+        for extra in s.nl1_on_clean:
+            lines.append(f"- {name}, no encoding fix needed: {extra}")
     lines += ["", "### SogouCA dev half, byte loss (NL101 \"GBK shifted by a lost byte\"), per `<doc>` element", "",
               "| articles | damaged | found | recall | clean | false alarms | `?` places covered "
               "| findings | with an (unsafe) fix |",

@@ -20,10 +20,12 @@ set back. A recently changed ("racy") file is hashed again on each run until it 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -47,9 +49,15 @@ def signature(info: os.stat_result) -> Signature:
 
 
 def read_signed(path: Path) -> tuple[bytes, Signature]:
-    """A file's bytes and its signature (taken from the open file)."""
-    with open(path, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    """A file's bytes and its signature (taken from the open file). Opened without blocking and
+    refused unless regular: a file swapped for a FIFO after discovery must not hang the run."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb", closefd=True) as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
         return handle.read(), signature(info)
 
 

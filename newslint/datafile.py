@@ -213,7 +213,9 @@ def _default(obj: Any) -> Any:
 def _pack(value: Any) -> bytes:
     import msgpack
 
-    return msgpack.packb(value, default=_default, use_bin_type=True, strict_types=True)
+    # surrogatepass: text decoded from JSON may hold lone surrogates ("\ud800"); they round-trip
+    return msgpack.packb(value, default=_default, use_bin_type=True, strict_types=True,
+                         unicode_errors="surrogatepass")
 
 
 def _ext(code: int, data: bytes) -> Any:
@@ -255,7 +257,8 @@ def _unpack(data: bytes | memoryview) -> Any:
         raise DataError("nested too deeply")
     _depth += 1
     try:
-        return msgpack.unpackb(data, ext_hook=_ext, raw=False, strict_map_key=False, use_list=True)
+        return msgpack.unpackb(data, ext_hook=_ext, raw=False, strict_map_key=False, use_list=True,
+                               unicode_errors="surrogatepass")
     finally:
         _depth -= 1
 

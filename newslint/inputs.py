@@ -137,7 +137,8 @@ def _special(path: Path, mode: int) -> InputProblem:
         "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
         else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
     )
-    return InputProblem(path.as_posix(), f"skipped: {kind}, not a regular file", skipped=True)
+    # an error, not a notice like a binary file: a FIFO in a checked tree is something to look at (exit 2)
+    return InputProblem(path.as_posix(), f"skipped: {kind}, not a regular file")
 
 
 def read_source(

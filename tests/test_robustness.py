@@ -68,12 +68,18 @@ def cli(*args: str, cwd: Path | None = None, stdin: bytes = b"", timeout: float 
 
 
 _MEASURED = (
-    "import resource, sys\n"
+    "import re, resource, sys\n"
     "from newslint.cli import main\n"
+    "def peak():\n"  # VmHWM: this process image only (ru_maxrss keeps the forking parent's across exec)
+    "    try:\n"
+    "        with open('/proc/self/status') as f:\n"
+    "            return int(re.search(r'VmHWM:\\s*(\\d+)', f.read()).group(1))\n"
+    "    except (OSError, AttributeError):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "try:\n"
     "    code = main(sys.argv[1:])\n"
     "finally:\n"
-    "    sys.stderr.write(f'\\nPEAK_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "    sys.stderr.write(f'\\nPEAK_KB {peak()}\\n')\n"
     "sys.exit(code)\n"
 )
 
@@ -215,12 +221,12 @@ def test_special_files_are_skipped_without_being_opened(short_dir: Path) -> None
     out, err = proc.stdout.decode(), proc.stderr.decode()
     no_traceback(out, err)
     assert "good.txt:1:13: NL201" in out
-    assert "pipe.txt: warning: skipped: a FIFO, not a regular file" in out
-    assert "named.md: warning: skipped: a FIFO" in out
-    assert "sock.txt: warning: skipped: a socket" in out
-    assert "null.txt: warning: skipped: a device" in out
-    assert f"{os.devnull}: warning: skipped: a device" in out
-    assert proc.returncode == 1  # skipped like a binary file: the findings decide
+    assert "pipe.txt: error: skipped: a FIFO, not a regular file" in out
+    assert "named.md: error: skipped: a FIFO" in out
+    assert "sock.txt: error: skipped: a socket" in out
+    assert "null.txt: error: skipped: a device" in out
+    assert f"{os.devnull}: error: skipped: a device" in out
+    assert proc.returncode == 2  # an input that could not be checked (the others were)
 
 
 def test_loops_missing_paths_and_vanished_files_are_errors(tmp_path: Path, capsys, monkeypatch) -> None:
@@ -561,3 +567,12 @@ def test_both_front_matter_guards_together(monkeypatch) -> None:
         assert outcome.text[:front.end] == text[:front.end], text
         assert outcome.text[front.end:] == text[front.end:].replace("<b>", "").replace("</b>", "").replace("]", "")
         assert outcome.converged
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_file_swapped_for_a_fifo_after_discovery_is_refused_not_read(tmp_path: Path) -> None:
+    from newslint.cache import read_signed
+
+    os.mkfifo(tmp_path / "a.txt")  # opening it for a blocking read would wait for a writer forever
+    with pytest.raises(OSError, match="not a regular file"):
+        read_signed(tmp_path / "a.txt")

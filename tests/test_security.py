@@ -161,7 +161,8 @@ def test_records_round_trip_and_keep_their_types() -> None:
     ref = DocRef("a.md", None, None, array("l", [0, 10, 20]))
     result = TaskResult("a.md", fixed=Counter({"NL201": 2}), stat=(1, 2, 3, 4, 5),
                         sealed_summaries=[(b"x", 1)])
-    value = [finding, ref, result, (1, "a"), {(1, 2): frozenset({"x"})}, {"s"}, b"\x00", None, 1.5]
+    value = [finding, ref, result, (1, "a"), {(1, 2): frozenset({"x"})}, {"s"}, b"\x00", None, 1.5,
+             "a lone surrogate from JSON: \ud800"]
     back = loads(dumps(value))
     assert back[:2] == [finding, ref] and back[3:] == value[3:]
     assert type(back[2].fixed) is Counter and back[2].fixed == result.fixed and back[2].stat == (1, 2, 3, 4, 5)

@@ -169,24 +169,69 @@ def _segment_re() -> re.Pattern[str]:
     return re.compile(f"[{chars}][{chars}]*")
 
 
+_A0_LEADS = (0xC2, 0xC3, 0xC5, 0xCE, 0xD0, 0xD9, 0xE2, 0xE3, 0xF0)  # ftfy's ALTERED_UTF8_RE
+
+
+class _Pairs(NamedTuple):
+    """Per code page, the characters of its UTF-8 lead bytes (C2-F4), of its continuation bytes
+    (80-BF, and U+FFFD for a lost one) and of the leads whose no-break-space continuation often
+    became a space (ftfy's ``restore_byte_a0``); and one class of every lead, to scan with."""
+
+    leads: tuple[frozenset[str], ...]
+    conts: tuple[frozenset[str], ...]
+    spaced: tuple[frozenset[str], ...]
+    start: re.Pattern[str]
+
+
 @functools.cache
-def _utf8_pair_re() -> re.Pattern[str]:
-    """A UTF-8 lead byte's character then a continuation byte's, in one of the code pages (or a lead
-    then a space where a no-break space was lost, ftfy's ``restore_byte_a0``), or a C1 control."""
-    branches = []
+def _pairs() -> _Pairs:
+    leads, conts, spaced = [], [], []
     for codec in _CODE_PAGES:
         page = _page(codec)
-        leads, conts = page[0x42:0x75], page[:0x40] + "\ufffd"
-        branches.append(f"[{re.escape(leads)}][{re.escape(conts)}]")
-        if codec != "mac-roman":
-            a0 = "".join(page[b - 0x80] for b in (0xC2, 0xC3, 0xC5, 0xCE, 0xD0, 0xD9, 0xE2, 0xE3, 0xF0))
-            branches.append(f"[{re.escape(a0)}] ")
-    return re.compile("|".join(branches) + "|[\x80-\x9f]")
+        leads.append(frozenset(page[0x42:0x75]))
+        conts.append(frozenset(page[:0x40] + "\ufffd"))
+        # ftfy restores a lost no-break space in every code page; a space after a letter is only
+        # worth a look where that is the classic case (Latin-1 / cp1252: ``voilÃ le``, ``à¸ à¸²``)
+        a0 = "".join(page[b - 0x80] for b in _A0_LEADS) if codec in ("latin-1", "cp1252") else ""
+        spaced.append(frozenset(a0))
+    every_lead = "".join(sorted(set().union(*leads)))
+    every_cont = "".join(sorted(set().union(*conts)))
+    every_spaced = "".join(sorted(set().union(*spaced)))
+    start = re.compile(f"[{re.escape(every_lead)}](?=[{re.escape(every_cont)}])|[{re.escape(every_spaced)}](?= )"
+                       "|[\x80-\x9f]")
+    return _Pairs(tuple(leads), tuple(conts), tuple(spaced), start)
+
+
+# MacRoman reads the UTF-8 leads C7-D5 as everyday punctuation (« » … – — “ ” ‘ ’): such a pair
+# (``’é`` in French ``L’été``) only counts next to another pair (``–ü—Ä`` for Пр read as MacRoman).
+_MAC_PUNCTUATION_LEADS = frozenset(_page("mac-roman")[0x47:0x56])
+_MAC = _CODE_PAGES.index("mac-roman")
+_NEAR = 8  # characters either side of a pair where one of ftfy's signs must show
+
+
+def _utf8_pair_at(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is a C1 control, or a UTF-8 lead byte's character followed by a
+    continuation byte's in one of the code pages (or by a space where a no-break space was lost)."""
+    ch = text[index]
+    if "\x80" <= ch <= "\x9f":
+        return True
+    pairs = _pairs()
+    following = text[index + 1:index + 2]
+    for page, (leads, conts, spaced) in enumerate(zip(pairs.leads, pairs.conts, pairs.spaced, strict=True)):
+        if ch not in leads or not (following in conts or following == " " and ch in spaced):
+            continue
+        if page != _MAC or ch not in _MAC_PUNCTUATION_LEADS:
+            return True
+        after = text[index + 2:index + 4]
+        if len(after) == 2 and after[0] in leads and after[1] in conts:
+            return True
+    return False
 
 
 # UTF-8 Thai (E0 B8 xx / E0 B9 xx) read as Windows-874: เ + ธ/น + a continuation byte's character.
 _THAI_CONT = re.escape(_page("cp874")[:0x40])
-_THAI_AS_CP874 = re.compile(f"เ[ธน][{_THAI_CONT}](?:[\x20-\x7e]*เ[ธน][{_THAI_CONT}])+")
+_THAI_AS_CP874 = re.compile(f"เ[ธน][{_THAI_CONT} ](?:[\x20-\x7e]*?เ[ธน][{_THAI_CONT} ])+")
+_LOST_A0 = re.compile(b"(?<=\xe0[\xb8\xb9]) ")  # a no-break space (byte A0) that became a space
 
 
 @functools.cache
@@ -336,17 +381,18 @@ def _script(ch: str) -> str:
     return _SCRIPT_ALIASES.get(word, word.lower())
 
 
-def plausible(text: str) -> bool:
+def plausible(text: str, lone: bool = False) -> bool:
     """Could ``text`` be what someone wrote? One script (Latin, Cyrillic, CJK, Devanagari…) plus
     punctuation; ``չʾ`` (Armenian and a modifier letter, really 展示 in GBK) is not. A lone letter of
-    a script other than Latin or CJK is not enough to tell."""
+    a script other than Latin or CJK is not enough to tell, unless ``lone`` (it sits in a word of
+    ASCII letters and digits: ``10μs``)."""
     scripts = [s for s in map(_script, text) if s]
     kinds = set(scripts)
     if not kinds:
         return True
     if len(kinds) > 1 or "other" in kinds:
         return False
-    return kinds <= {"latin", "cjk"} or len(scripts) >= 2
+    return kinds <= {"latin", "cjk"} or len(scripts) >= 2 or lone
 
 
 def _escape(ch: str) -> str:
@@ -477,6 +523,9 @@ def _measurably_better(before: str, after: str) -> bool:
     return sum(new.values()) < sum(old.values()) and not new - old
 
 
+_WORD_BREAKS = frozenset(" \t\r\n\f\v")  # not U+00A0: a no-break space is often part of the mojibake (Â\xa0)
+
+
 class _Run(NamedTuple):
     """A changed stretch of a segment, widened to whole words: ``segment[start:end]`` -> ``repair``;
     ``produced`` is what the repair wrote (its characters that were not in the original)."""
@@ -485,6 +534,7 @@ class _Run(NamedTuple):
     end: int
     repair: str
     produced: str
+    kept: tuple[str, ...]  # the stretches of the run it left as they were
 
 
 def _runs(segment: str, fixed: str) -> list[_Run]:
@@ -499,9 +549,9 @@ def _runs(segment: str, fixed: str) -> list[_Run]:
     for a0, a1 in changed:
         low, high = a0, a1
         while True:
-            while low > 0 and not segment[low - 1].isspace():
+            while low > 0 and segment[low - 1] not in _WORD_BREAKS:
                 low -= 1
-            while high < len(segment) and not segment[high].isspace():
+            while high < len(segment) and segment[high] not in _WORD_BREAKS:
                 high += 1
             grown = False
             for c0, c1 in changed:
@@ -515,19 +565,21 @@ def _runs(segment: str, fixed: str) -> list[_Run]:
             spans.append([low, high])
     runs = []
     for low, high in spans:
-        lows, highs, produced = [], [], []
+        lows, highs, produced, kept = [], [], [], []
         for tag, a0, a1, b0, b1 in ops:
             if tag == "equal":
                 if a0 <= low <= a1:
                     lows.append(b0 + low - a0)
                 if a0 <= high <= a1:
                     highs.append(b0 + high - a0)
+                if a0 < high and low < a1:
+                    kept.append(segment[max(a0, low):min(a1, high)])
                 continue
             lows.extend(b for a, b in ((a0, b0), (a1, b1)) if a == low)
             highs.extend(b for a, b in ((a0, b0), (a1, b1)) if a == high)
             if low <= a0 and a1 <= high:
                 produced.append(fixed[b0:b1])
-        runs.append(_Run(low, high, fixed[min(lows):max(highs)], "".join(produced)))
+        runs.append(_Run(low, high, fixed[min(lows):max(highs)], "".join(produced), tuple(kept)))
     return runs
 
 
@@ -581,6 +633,55 @@ def _whole_run(run: str) -> tuple[str, str] | None:
         if plausible("".join(c for c in text if c > "\x7f")):
             return text, f"UTF-8 read as {name}"
     return None
+
+
+def _run_codecs(original: str, repair: str, fallback: str) -> str:
+    """The code page that misread this very run (ftfy's plan is the segment's), or ``fallback``."""
+    for name, table in zip(_PAGE_NAMES, _byte_tables(), strict=False):
+        data = _encode_page(original, table)
+        if data is not None and _decode_utf8(data) == repair:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                return f"CESU-8 read as {name}"
+            return f"UTF-8 read as {name}"
+    return fallback
+
+
+def _complete(kept: Sequence[str]) -> bool:
+    """Whether a repair is done: no character sequence it left as it was (``kept``, the unchanged
+    stretches) that some code page would still read as a whole UTF-8 sequence (a lead byte's
+    character, then as many continuation bytes' as it needs). ftfy repairs a segment as a whole and
+    may leave a piece that did not decode with the rest, which its own signs do not show:
+    ``â”’(⌣˛⌣)┎``. What the repair wrote is not checked: ``Рёв`` is Russian, not cp1251."""
+    return all(_decodable(piece) is None for piece in kept)
+
+
+def _decodable(text: str) -> str | None:
+    """The first stretch of ``text`` that a code page reads as a whole UTF-8 sequence, or None."""
+    if text.isascii():
+        return None
+    for table in _byte_tables()[:-1]:  # ftfy's code pages (Windows-874 is checked by its own pattern)
+        data = [table.get(c, -1) if c > "\x7f" else ord(c) for c in text]
+        for i, lead in enumerate(data):
+            if not 0xC2 <= lead <= 0xF4:
+                continue
+            size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            tail = data[i + 1:i + size]
+            if len(tail) == size - 1 and all(0x80 <= b <= 0xBF for b in tail):
+                with contextlib.suppress(UnicodeDecodeError):
+                    bytes(data[i:i + size]).decode("utf-8")
+                    return text[i:i + size]
+    return None
+
+
+def _lossy(original: str, repair: str) -> Applicability | None:
+    """A repair showing U+FFFD is safe when the loss was already there (``Ñ�`` -> ``�``: as many lost
+    characters as the original shows, or fewer), unsafe when it is new."""
+    lost = repair.count("\ufffd")
+    if not lost:
+        return None
+    return Applicability.SAFE if original.count("\ufffd") >= lost else Applicability.UNSAFE
 
 
 def _in_multibyte(text: str, index: int) -> bool:
@@ -670,12 +771,13 @@ def _realigned(piece: str) -> str | None:
         return None
 
 
-# Evidence (difference of mean log-frequency) that a piece is shifted. Certain on its own: a realignment
-# with two or more ideographs that reads this much better; one with a single ideograph needs more, and
-# the piece must end at another "?" (both of its ends lost). Next to a certain one in the same document
-# less is enough, and a lone character between two "?" is lost too (its realignment reads nothing).
+# Evidence (difference of mean log-frequency) that a piece is shifted. Certain on its own: a
+# realignment with two or more ideographs that reads this much better; one with a single ideograph
+# needs more, the piece must end at another "?" (both of its ends lost) and hold no common character.
+# Next to a certain one in the same document less is enough, and a lone character between two "?" is
+# lost too (its realignment reads nothing).
 _CERTAIN_GAIN, _CERTAIN_FLOOR = 3.0, -9.5
-_SINGLE_GAIN = 4.5
+_SINGLE_GAIN = 4.0
 _CONTEXT_GAIN = 1.5
 # The realignment is offered as a fix only when this share of what it reads is common.
 _ORDINARY_SHARE = 0.7
@@ -686,6 +788,7 @@ class _Piece(NamedTuple):
     end: int
     repair: str | None  # None: nothing left to read (a lone character between two lost bytes)
     gain: float
+    before: _Reading
     after: _Reading
     closed: bool  # another "?" right after it
 
@@ -698,7 +801,8 @@ def _loss_pieces(text: str, start: int, end: int) -> Iterator[_Piece]:
         closed = text.startswith("?", m.end(1))
         if len(piece) == 1:
             if closed and len(piece.encode("gb18030")) == 2:
-                yield _Piece(m.start(1), m.end(1), None, 0.0, _Reading(0.0, 0, 0, 0), True)
+                nothing = _Reading(0.0, 0, 0, 0)
+                yield _Piece(m.start(1), m.end(1), None, 0.0, nothing, nothing, True)
             continue
         shifted = _realigned(piece)
         if shifted is None:
@@ -708,7 +812,7 @@ def _loss_pieces(text: str, start: int, end: int) -> Iterator[_Piece]:
             continue
         gain = after.mean - before.mean
         if gain >= _CONTEXT_GAIN:
-            yield _Piece(m.start(1), m.end(1), "\ufffd" + shifted + "\ufffd", gain, after, closed)
+            yield _Piece(m.start(1), m.end(1), "\ufffd" + shifted + "\ufffd", gain, before, after, closed)
 
 
 def _certain_loss(piece: _Piece) -> bool:
@@ -717,7 +821,9 @@ def _certain_loss(piece: _Piece) -> bool:
         return False
     if after.ideographs >= 2:
         return piece.gain >= _CERTAIN_GAIN
-    return piece.closed and piece.gain >= _SINGLE_GAIN
+    # one ideograph: both ends lost, nothing common in the piece (a real word nearly always holds a
+    # common character), and a large gain
+    return piece.closed and not piece.before.common and piece.gain >= _SINGLE_GAIN
 
 
 class MojibakeDetector(Detector):
@@ -777,27 +883,41 @@ class MojibakeDetector(Detector):
             add(Hit(start + m.start(), start + m.end(), {"codecs": what, "text": show(m.group())},
                     applicability=Applicability.NONE,
                     message=f'Lost data ({what}): "{show(m.group())}"; the original text cannot be recovered'))
+        # GBK read as Latin-1: candidates, until UTF-8 read as a code page has had its say (both read
+        # Latin-1 letters; the explanation that repairs a whole segment wins)
+        gbk: list[Hit] = []
         rejected: list[re.Match[str]] = []
-        certain = False
         for m in _GBK_AS_LATIN.finditer(line):
             hit = self._gbk_as_latin(m.group(), start + m.start())
             if hit:
-                add(hit)
-                certain = True
+                gbk.append(hit)
             else:
                 rejected.append(m)
-        if certain and rejected:
+        if gbk and rejected:
             # Next to certain GBK-as-Latin-1 mojibake, a short run (one character) is mojibake too.
             for m in rejected:
                 hit = self._gbk_as_latin(m.group(), start + m.start(), context=True)
                 if hit:
-                    add(hit)
-        single = _single_byte_re()
-        if any(single.match(c) for c in rare):
-            for hit in self._single_byte(line, start, taken):
-                add(hit)
+                    gbk.append(hit)
         if "เ" in rare:
             for hit in self._thai(line, start, free):
+                add(hit)
+        single = any(_single_byte_re().match(c) for c in rare)
+        whole: list[tuple[int, int]] = []  # segments ftfy repaired completely, over GBK candidates
+        if single and gbk:
+            for m in _segment_re().finditer(line):
+                if any(h.start - start < m.end() and m.start() < h.end - start for h in gbk):
+                    rivals = [(h.start - start, h.end - start) for h in gbk]
+                    complete = self._complete_segment(line, m.start(), m.end(), start, rivals)
+                    if complete is not None:
+                        whole.append(m.span())
+                        for hit in complete:
+                            add(hit)
+        for hit in gbk:
+            if all(hit.end - start <= a or hit.start - start >= b for a, b in whole):
+                add(hit)
+        if single:
+            for hit in self._single_byte(line, start, taken + whole):
                 add(hit)
         either = _marker_or_pua_re()
         if any(either.match(c) for c in rare):  # the line holds a marker or a GBK user-area character
@@ -826,34 +946,78 @@ class MojibakeDetector(Detector):
     # -- UTF-8 read as a single-byte code page: ftfy decides, run by run ---------------------------------
 
     def _single_byte(self, line: str, offset: int, taken: list[tuple[int, int]]) -> Iterator[Hit]:
-        pairs = _utf8_pair_re()
+        # The pairs a UTF-8 sequence leaves in a code page: one scan of the line with one class (and a
+        # lookahead class), then each candidate checked page by page; most lines have none.
+        candidates = [m.start() for m in _pairs().start.finditer(line) if _utf8_pair_at(line, m.start())]
+        if not candidates:
+            return
+        # ftfy acts only on text showing one of its mojibake signs; mojibake shows one next to its
+        # pairs, while a pair in correct text (Пё in Russian, ół in Polish) usually has none nearby.
+        from ftfy.badness import BADNESS_RE
+
+        candidates = [c for c in candidates if BADNESS_RE.search(line[max(0, c - _NEAR):c + _NEAR])]
+        if not candidates:
+            return
         for m in _segment_re().finditer(line):
-            if m.group().isascii():
+            if not any(m.start() <= c < m.end() for c in candidates):
                 continue
-            # Cut the segment where an earlier (GBK) hit has taken characters.
+            # Cut the segment where an earlier hit has taken characters.
             cuts = sorted((s, e) for s, e in taken if s < m.end() and e > m.start())
             at = m.start()
             for low, high in [*cuts, (m.end(), m.end())]:
-                if low > at:
-                    segment = line[at:low]
-                    if pairs.search(segment):
-                        yield from self._segment(segment, offset + at)
+                if low > at and any(at <= c < low for c in candidates):
+                    yield from self._segment(line, at, low, offset)
                 at = max(at, high)
 
-    def _segment(self, segment: str, offset: int) -> Iterator[Hit]:
+    def _complete_segment(self, line: str, begin: int, end: int, offset: int,
+                          rivals: list[tuple[int, int]]) -> list[Hit] | None:
+        """The hits of ftfy's repair of ``line[begin:end]`` if it repairs the whole segment: measurably
+        better, no sign left, every non-ASCII character of the ``rivals`` (GBK-as-Latin-1 candidates,
+        offsets in ``line``) re-decoded, one script, not C1 controls alone; else None."""
+        segment = line[begin:end]
+        fixed, plan = ftfy_encoding_fix(segment)
+        if fixed == segment or set(plan) <= _C1_PLAN or not _measurably_better(segment, fixed):
+            return None
+        if _signs(fixed, repaired=True):
+            return None
+        import difflib
+
+        kept = [(a0, a1) for tag, a0, a1, _, _ in
+                difflib.SequenceMatcher(None, segment, fixed, autojunk=False).get_opcodes() if tag == "equal"]
+        if not _complete([segment[a0:a1] for a0, a1 in kept]):
+            return None
+        for low, high in rivals:
+            for index in range(max(low, begin), min(high, end)):
+                if line[index] > "\x7f" and any(a0 <= index - begin < a1 for a0, a1 in kept):
+                    return None  # part of the GBK reading is left as it was: ftfy explains only a piece
+        runs = [r for r in _runs(segment, fixed) if r.repair != segment[r.start:r.end]]
+        if not plausible("".join(r.produced for r in runs)):
+            return None
+        codecs = _describe_plan(plan)
+        return [self._hit(offset + begin + r.start, segment[r.start:r.end], r.repair,
+                          _run_codecs(segment[r.start:r.end], r.repair, codecs),
+                          _lossy(segment[r.start:r.end], r.repair)) for r in runs]
+
+    def _segment(self, line: str, begin: int, end: int, offset: int) -> Iterator[Hit]:
+        """``line[begin:end]``, a segment; ``offset``: where the line starts in the document."""
+        segment = line[begin:end]
         fixed, plan = ftfy_encoding_fix(segment)
         if fixed == segment:
             return
         codecs = _describe_plan(plan)
         better = _measurably_better(segment, fixed)
         c1_alone = set(plan) <= _C1_PLAN
-        for run in _runs(segment, fixed):
+        runs = _runs(segment, fixed)
+        # A lone letter of a script is plausible in a word of ASCII letters (10μs) or among runs that
+        # all read as that script (the Ukrainian word і between others)
+        coherent = plausible("".join(r.produced for r in runs if r.repair != segment[r.start:r.end]))
+        for run in runs:
             original = segment[run.start:run.end]
-            at = offset + run.start
+            at = offset + begin + run.start
             if run.repair == original:
                 continue
-            if c1_alone and any("\x80" <= segment[i] <= "\x9f" and _in_multibyte(segment, i)
-                                for i in range(run.start, run.end)):
+            if c1_alone and any("\x80" <= line[i] <= "\x9f" and _in_multibyte(line, i)
+                                for i in range(begin + run.start, begin + run.end)):
                 # C1 controls inside a multi-byte sequence: part of that run, never a cp1252 slip alone
                 whole = _whole_run(original)
                 if whole:
@@ -862,14 +1026,15 @@ class MojibakeDetector(Detector):
                     yield self._unrepaired(at, original, "C1 controls inside multi-byte mojibake",
                                            "the run does not decode whole")
                 continue
-            if not plausible(run.produced):
+            lone = coherent or any(c.isascii() and c.isalnum() for c in original)
+            if not plausible(run.produced, lone=lone):
                 continue  # ftfy's reading of something else (GBK read as Latin-1, say)
-            if better and not _signs(run.repair, repaired=True):
-                lost = run.repair.count("\ufffd")
-                applicability = None if not lost or original.count("\ufffd") < lost else Applicability.SAFE
-                yield self._hit(at, original, run.repair, codecs, applicability)
+            if better and not _signs(run.repair, repaired=True) and _complete(run.kept):
+                yield self._hit(at, original, run.repair, _run_codecs(original, run.repair, codecs),
+                                _lossy(original, run.repair))
                 continue
-            # ftfy repaired the run only in part, or not measurably: the run re-decoded whole, or nothing
+            # ftfy repaired the run only in part (``â”’(⌣˛⌣)┎``: its first character did not decode with
+            # the rest of the segment), or not measurably: the run re-decoded whole, or reported as it is
             whole = _whole_run(original)
             if whole:
                 yield self._hit(at, original, *whole)
@@ -885,6 +1050,8 @@ class MojibakeDetector(Detector):
                 continue
             data = _encode_page(m.group(), table)
             text = _decode_utf8(data) if data is not None else None
+            if text is None and data is not None:
+                text = _decode_utf8(_LOST_A0.sub(b"\xa0", data))
             if text is None or sum(1 for c in text if _script(c) == "thai") < 2 or not plausible(text):
                 continue
             yield self._hit(offset + m.start(), m.group(), text, "UTF-8 read as Windows-874")

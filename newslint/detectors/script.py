@@ -10,12 +10,28 @@ names (``Apple，Google和微软``) and clean Chinese punctuation are never flag
 text is converted both ways with OpenCC (phrase-aware, so ``乾隆`` stays ``乾隆``); a character that
 one conversion changes belongs to that script only, a character neither changes is shared and never
 counts. The document's script is decided from the whole of the regions checked, and only when one
-side clearly dominates; the odd characters are reported with the conversion as an unsafe fix.
-Japanese (kana present) is left alone: its kanji are not simplified Chinese.
+side clearly dominates. Japanese (kana present) is left alone: its kanji are not simplified Chinese.
+
+What is *not* reported, although OpenCC would convert it:
+
+- a character of the other script's own standard character set: GB2312 is the character set of
+  simplified Chinese, so its characters are ordinary in simplified text even where OpenCC calls them
+  traditional (乾 in 乾坤 and in the company name 广发乾和, 薹 in 蒜薹, 吒 in 哪吒, 夥, 摺…: sixteen of
+  them); in traditional text the same holds for Big5 (后, 台, 干, 里 are traditional characters too);
+- a character inside mojibake or other damaged text: a span NL101 reports (鐨, 紝 in UTF-8 read as GBK,
+  the pairs of GBK read one byte off), or a stretch where few of the characters around it are common
+  Chinese ones (:mod:`newslint.charfreq`): real text of either script is mostly common characters,
+  garbage is not, and garbage is not traditional Chinese.
+
+The conversion is offered as an unsafe fix only where it is unambiguous: a traditional character has
+one simplified form; a simplified character whose traditional form depends on the word (发 is 發 or
+髮, 汇 is 匯, 彙 or 滙) only where a phrase OpenCC knows decides it (头发 -> 頭髮). Otherwise the finding
+names the choices and has no fix.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -243,6 +259,57 @@ def _traditional_chars() -> str:
     return chars
 
 
+@functools.cache
+def _simplified_forms() -> dict[str, frozenset[str]]:
+    """Simplified character -> the traditional characters OpenCC simplifies to it (compatibility
+    ideographs left out: they are the same characters)."""
+    chars = [c for c in _traditional_chars() if not "\uf900" <= c <= "\ufaff"]
+    converted = _convert("t2s", "\n".join(chars)).split("\n")
+    forms: dict[str, set[str]] = {}
+    for trad, simp in zip(chars, converted, strict=False):
+        forms.setdefault(simp, set()).add(trad)
+    return {k: frozenset(v) for k, v in forms.items()}
+
+
+@functools.lru_cache(maxsize=8192)
+def _in_charset(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# A document's script -> the national character set whose characters are ordinary in it.
+_CHARSETS = {"simplified": "gb2312", "traditional": "big5"}
+
+
+@functools.cache
+def _common_chinese() -> frozenset[str]:
+    from newslint.charfreq import ZH, ZH_TRADITIONAL
+
+    return frozenset(ZH) | frozenset(ZH_TRADITIONAL)
+
+
+_WINDOW = 10  # characters either side (same line) whose commonness tells text from garbage
+_GARBLED_MIN, _GARBLED_SHARE = 4, 0.5
+
+
+def _garbled(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` sits among characters that are not ordinary Chinese: few common
+    characters among the ideographs around it, or lost ones (U+FFFD, private use)."""
+    left = text.rfind("\n", max(0, start - _WINDOW), start) + 1
+    right = text.find("\n", end, end + _WINDOW)
+    around = text[max(left, start - _WINDOW):start] + text[end:end + _WINDOW if right < 0 else right]
+    if any(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" for c in around):
+        return True
+    ideographs = _HAN.findall(around)
+    if len(ideographs) < _GARBLED_MIN:
+        return False
+    common = _common_chinese()
+    return sum(1 for c in ideographs if c in common) < _GARBLED_SHARE * len(ideographs)
+
+
 _mojibake: Detector | None = None
 
 
@@ -299,6 +366,11 @@ class ScriptMixingDetector(Detector):
             main, odd, target = len(traditional), simplified, "traditional"
         if not odd or main < self.p["min_chars"] or len(odd) > self.p["max_ratio"] * main:
             return
+        # A character of the document script's own character set is ordinary there (乾 in 广发乾和).
+        charset = _CHARSETS[target]
+        odd = [(o, c) for o, c in odd if not _in_charset(text[o], charset)]
+        if not odd:
+            return
         odd_script = "traditional" if target == "simplified" else "simplified"
         # Adjacent odd characters (a whole word such as 國內) make one finding.
         runs: list[list[tuple[int, str]]] = []
@@ -307,19 +379,35 @@ class ScriptMixingDetector(Detector):
                 runs[-1].append((offset, converted))
             else:
                 runs.append([(offset, converted)])
-        garbled = _mojibake_spans(doc) if runs else []
+        damaged = _mojibake_spans(doc)
         for run in runs:
             start, end = run[0][0], run[-1][0] + 1
-            if any(s <= start and end <= e for s, e in garbled):
-                continue  # mojibake (鐨, 紝…) is not traditional Chinese: NL101 reports and repairs it
-            yield Hit(
-                start,
-                end,
-                {
-                    "chars": text[start:end],
-                    "converted": "".join(c for _, c in run),
-                    "script": odd_script,
-                    "document_script": target,
-                },
-                tuple(Edit(o, o + 1, c) for o, c in run),
-            )
+            if any(s < end and start < e for s, e in damaged) or _garbled(text, start, end):
+                continue  # mojibake (鐨, 紝…) or garbage is not traditional Chinese: NL101 reports it
+            args = {
+                "chars": text[start:end],
+                "converted": "".join(c for _, c in run),
+                "script": odd_script,
+                "document_script": target,
+            }
+            choices = [self._choices(text[o], c, target) for o, c in run]
+            if all(len(c) == 1 for c in choices):
+                yield Hit(start, end, args, tuple(Edit(o, o + 1, c) for o, c in run))
+                continue
+            options = "".join(c[0] if len(c) == 1 else "[" + "/".join(c) + "]" for c in choices)
+            yield Hit(start, end, args, message=(
+                f"{odd_script} '{text[start:end]}' in {target} Chinese text; its {target} form "
+                f"depends on the word ('{options}'), no fix"))
+
+    @staticmethod
+    def _choices(char: str, converted: str, target: str) -> list[str]:
+        """The forms ``char`` can take in the ``target`` script: one when the conversion is certain.
+        A traditional character has one simplified form; a simplified one may have several (发 is 發
+        or 髮), and then only a phrase OpenCC knows decides (头发 -> 頭髮: the phrase and the character
+        alone convert differently)."""
+        if target == "simplified":
+            return [converted]
+        if _convert("s2t", char) != converted:
+            return [converted]  # decided by a phrase
+        forms = _simplified_forms().get(char, frozenset())
+        return sorted(forms) if len(forms) > 1 else [converted]
