@@ -33,7 +33,8 @@ def apply_fix_groups(text: str, groups: Sequence[Sequence[Edit]]) -> tuple[str, 
     taken: list[Edit] = []  # in the same order
     applied: list[int] = []
     for index, group in ordered:
-        if any(_overlaps(a, b) for a, b in zip(group, group[1:])):  # sorted: a clash shows between neighbours
+        # (sorted: a clash within the group shows between neighbours)
+        if any(_overlaps(a, b) for a, b in zip(group, group[1:], strict=False)):
             continue
         if any(_clashes(starts, taken, edit) for edit in group):
             continue

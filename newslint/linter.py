@@ -51,12 +51,12 @@ class Linter:
     def __init__(self, specs: Sequence[CheckSpec], severity_overrides: dict[str, Severity] | None = None) -> None:
         self.specs = list(specs)
         self.severity = {s.code: (severity_overrides or {}).get(s.code, s.severity) for s in self.specs}
-        # A shipped pack's patterns run on re; any other pack's are bounded (packs.shipped).
+        # A shipped check's patterns run on re; any other's are bounded (packs.shipped).
         self.detectors: list[Detector] = [
-            build_detector(s, shipped(s.pack)) for s in self.specs if s.scope is Scope.DOCUMENT
+            build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.DOCUMENT
         ]
         self.corpus_detectors: list[Detector] = [
-            build_detector(s, shipped(s.pack)) for s in self.specs if s.scope is Scope.CORPUS
+            build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.CORPUS
         ]
         # Pattern limits, since the last take_problems(): problems to report, the documents each
         # check timed out on (path, record, field, code), how often, and documents skipped after that.

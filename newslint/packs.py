@@ -36,16 +36,38 @@ def builtin_pack_paths() -> list[Path]:
 
 @functools.lru_cache(maxsize=1)
 def _shipped_packs() -> frozenset[str]:
-    return frozenset(os.path.realpath(p) for p in builtin_pack_paths())
+    """The shipped packs' paths, as ``load_packs`` records them and resolved (symlinks, ``..``)."""
+    paths = builtin_pack_paths()
+    return frozenset(str(p) for p in paths) | frozenset(os.path.realpath(p) for p in paths)
 
 
-def shipped(pack: str) -> bool:
-    """Whether ``pack`` (a check's ``CheckSpec.pack``) is one of the packs shipped with newslint.
+def shipped_file(pack: str) -> bool:
+    """Whether ``pack`` (a path, as ``CheckSpec.pack`` holds it) is one of the packs shipped with newslint."""
+    known = _shipped_packs()
+    return bool(pack) and (pack in known or os.path.realpath(pack) in known)
 
-    Their patterns are reviewed with the code and run on the stdlib ``re``, unbounded; a check from
-    any other file, including a user pack that overrides a shipped code, gets bounded patterns.
-    Decided by the file the check was read from, never by its code or name."""
-    return bool(pack) and os.path.realpath(pack) in _shipped_packs()
+
+# The parameters each check of a shipped pack file was loaded with, by (pack, code).
+_SHIPPED_PARAMS: dict[tuple[str, str], Mapping[str, Any]] = {}
+
+
+def _remember_shipped(specs: Iterable[CheckSpec]) -> None:
+    for spec in specs:
+        if shipped_file(spec.pack):
+            _SHIPPED_PARAMS[(spec.pack, spec.code)] = spec.params
+
+
+def shipped(spec: CheckSpec) -> bool:
+    """Whether ``spec`` is a check exactly as a pack shipped with newslint declares it.
+
+    Such checks' patterns are reviewed with the code and run on the stdlib ``re``, unbounded; any
+    other check gets bounded patterns: one from a user pack (even one that overrides a shipped code),
+    and a shipped check whose parameters a config's ``params:`` changed (it keeps the shipped pack's
+    path, not its patterns). Decided by the file the check was read from and the parameters that
+    file gave it, as this process loaded them; never by code or name. A spec built any other way
+    (by hand, in a process that loaded no pack) counts as not shipped: bounded, which is safe."""
+    known = _SHIPPED_PARAMS.get((spec.pack, spec.code))
+    return known is not None and known == spec.params
 
 
 def _yaml_load(text: str, path: Path) -> Any:
@@ -68,7 +90,9 @@ def load_pack(path: Path) -> list[CheckSpec]:
     data = _yaml_load(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("checks"), list):
         raise PackError(f"{path}: a pack is a mapping with a 'checks' list")
-    return [parse_check(entry, path, index) for index, entry in enumerate(data["checks"], 1)]
+    specs = [parse_check(entry, path, index) for index, entry in enumerate(data["checks"], 1)]
+    _remember_shipped(specs)
+    return specs
 
 
 def load_packs(paths: Iterable[Path], cached: bool = False) -> list[CheckSpec]:
@@ -83,6 +107,7 @@ def load_packs(paths: Iterable[Path], cached: bool = False) -> list[CheckSpec]:
 
         hit = spec_cache_get(paths)
         if hit is not None:
+            _remember_shipped(hit)  # the spec cache lives in the user's own cache folder, not the project
             return hit
         specs = load_packs(paths)
         spec_cache_put(paths, specs)
@@ -174,10 +199,10 @@ def parse_check(entry: Any, path: Path, index: int) -> CheckSpec:
         tags=tuple(entry.get("tags") or ()),
     )
     try:
-        build_detector(spec, shipped(spec.pack))  # compile now: a bad regex or table fails at load, naming the check
+        build_detector(spec, shipped_file(path))  # compile now: a bad regex or table fails at load, naming the check
     except PackError as exc:
         raise PackError(f"{where}: {exc}") from None
-    except (ValueError, TypeError, re.error) as exc:
+    except (ValueError, TypeError, re.error, RecursionError) as exc:
         raise PackError(f"{where}: invalid parameters: {exc}") from None
     return spec
 
@@ -193,7 +218,8 @@ def validate_params(given: Any, declared: Mapping[str, Param], where: str) -> di
     for name, param in declared.items():
         if name in given:
             value = given[name]
-            if not isinstance(value, param.types):
+            # the default itself is always allowed: a config override re-validates a check's merged params
+            if not isinstance(value, param.types) and not (value is None and param.default is None):
                 raise PackError(f"{where}: parameter {name!r} has the wrong type ({type(value).__name__})")
             out[name] = value
         elif param.required:

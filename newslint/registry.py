@@ -69,13 +69,14 @@ class PatternTimeout(Exception):
 class PatternLimits:
     """How pack patterns are compiled and bounded (see ``detectors/pattern.py``).
 
-    ``trusted`` is True only while a detector of a pack shipped with newslint is being built
-    (:func:`build_detector`): its patterns, reviewed with the code, compile with the stdlib ``re``
-    at full speed. Every other pattern is compiled for bounded matching, and draws on ``deadline``:
-    a ``time.monotonic()`` value while a check runs on a document; ``0.0`` when a check is about to
-    run (its first pattern call starts the clock, with that pattern's limit); ``-1.0`` outside the
-    linter (loading a pack, a test), where each call gets the whole limit. The linter sets it with
-    plain stores, not a context manager: it does so for every check on every document.
+    ``trusted`` is True only while the detector of a check exactly as a pack shipped with newslint
+    declares it is being built (:func:`build_detector`, ``packs.shipped``): its patterns, reviewed
+    with the code, compile with the stdlib ``re`` at full speed. Every other pattern is compiled for
+    bounded matching, and draws on ``deadline``: a ``time.monotonic()`` value while a check runs on a
+    document; ``0.0`` when a check is about to run (its first pattern call starts the clock, with
+    that pattern's limit); ``-1.0`` outside the linter (loading a pack, a test), where each call gets
+    the whole limit. The linter sets it with plain stores, not a context manager: it does so for
+    every check on every document.
     """
 
     __slots__ = ("deadline", "trusted")
@@ -217,9 +218,9 @@ class CorpusDetector(Detector):
 
 
 def build_detector(spec: CheckSpec, trusted: bool = False) -> Detector:
-    """The detector of ``spec``. ``trusted``: the check comes from a pack shipped with newslint
-    (``packs.shipped``), so its patterns compile with the stdlib ``re``, unbounded; any other
-    check's patterns are time-limited (ARCHITECTURE.md, "Bounded patterns")."""
+    """The detector of ``spec``. ``trusted``: the check is exactly as a pack shipped with newslint
+    declares it (``packs.shipped``), so its patterns compile with the stdlib ``re``, unbounded; any
+    other check's patterns are time-limited (ARCHITECTURE.md, "Bounded patterns")."""
     cls = detector_class(spec.kind)
     PATTERN_LIMITS.trusted = trusted
     try:

@@ -169,3 +169,39 @@ def test_apply_fix_groups_decides_as_before() -> None:
                 group.append(Edit(a, min(n, a + rng.choice((0, 0, 1, 2, 5))), rng.choice(("", "X", "YY"))))
             groups.append(tuple(group))
         assert apply_fix_groups(text, groups) == _reference_apply(text, groups), (text, groups)
+
+
+@pytest.mark.parametrize("text", [
+    "<!--" * 50_000,  # unclosed comments: each one scanned to the end of the text (minutes)
+    "&lt;!--" * 28_000,
+    "<script>" * 25_000,  # unclosed blocks: the same
+    "<style>" * 28_000,
+    "text <script>\n\n" * 13_000 + "</script>",  # openings in prose, one closer far away
+])
+def test_markup_scan_is_linear_on_unclosed_comments_and_blocks(text: str) -> None:
+    import time
+
+    from newslint.detectors.html import scan
+
+    started = time.monotonic()
+    scan(text, 0, len(text))
+    assert time.monotonic() - started < 10  # well under 1 s now
+
+
+def test_markup_scan_finds_the_first_closer_as_before() -> None:
+    """Comments and blocks end at the first closer after their opening (what the lazy regex did)."""
+    from newslint.detectors.html import scan
+
+    def tokens(text: str) -> list[tuple[int, int, str]]:
+        return [(t.start, t.end, t.kind) for t in scan(text, 0, len(text)).tokens]
+
+    assert tokens("a <!--> b --> c") == [(2, 13, "comment")]  # '-->' inside '<!-->' does not close it
+    assert tokens("a <!---> b") == []
+    assert tokens("<!-- x --&gt; y") == [(0, 13, "comment")]
+    assert tokens("&lt;!-- c --&gt;") == [(0, 16, "comment")]
+    assert tokens("<style>a{}</STYLE >") == [(0, 19, "block")]
+    assert tokens("<script src=a>") == [(0, 14, "lone")]  # no closer: a lone opening tag
+    assert tokens("x <script>a\n\nb</script>") == [(2, 10, "lone"), (14, 23, "lone")]  # prose between
+    assert tokens("`<!-- in code -->` <!-- out -->") == [(0, 18, "code"), (19, 31, "comment")]
+    assert tokens("<!-- newslint: disable -->") == [(0, 26, "directive")]
+    assert tokens("<!-- a --><!-- b") == [(0, 10, "comment")]

@@ -64,3 +64,12 @@ def test_test_packs_command_runs_user_packs(tmp_path: Path, capsys) -> None:
     pack.write_text(pack.read_text(encoding="utf-8").replace('fixed: "正文。\\n"', 'fixed: "wrong"'), encoding="utf-8")
     assert main(["test-packs", "--pack", str(pack), "--select", "NL970"]) == 1
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_config_params_override_a_check_with_a_parameter_defaulting_to_none(tmp_path, capsys) -> None:
+    """`params: {NL302: {…}}` used to fail: the check's merged params hold `group: None`."""
+    from newslint.cli import main
+
+    (tmp_path / ".newslint.yaml").write_text("params:\n  NL302: {timeout: 2.0}\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
+    assert main(["check", "--no-cache", "--select", "NL302", str(tmp_path / "a.txt")]) == 0, capsys.readouterr().err

@@ -7,6 +7,7 @@ and every other document, and every other check, is still checked. Shipped packs
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -174,6 +175,25 @@ def test_a_stopped_pattern_raises_pattern_timeout_within_its_limit() -> None:
     assert caught.value.describe() == "pattern took longer than 0.2 s on this document"
 
 
+def test_user_phrases_are_bounded_and_a_phrase_deeper_than_the_recursion_limit_loads(tmp_path: Path) -> None:
+    # escaped literals cannot backtrack exponentially, but a long phrase against a long run of its
+    # prefix costs text length times phrase length (about 10^10 steps here on the stdlib engine)
+    pack = tmp_path / "phrases.yml"
+    pack.write_text(
+        "checks:\n"
+        "  - {code: NL970, name: long-phrase, kind: phrases, message: 'phrase: {match}', "
+        f"params: {{phrases: ['{'a' * 5000}b', 'ab']}}}}\n",
+        encoding="utf-8",
+    )
+    linter = Linter(load_pack(pack))  # the trie of a 5,001-character phrase used to overflow the stack
+    assert isinstance(linter.detectors[0].regex, BoundedPattern)
+    with stopped_after(20):
+        assert linter.check(file_document("long.txt", "a" * 2_000_000, Format.PLAIN)) == []
+    assert [p.message for p in linter.take_problems()] == [
+        "NL970 (long-phrase): pattern took longer than 1.0 s on this document; check skipped"]
+    assert [f.message for f in linter.check(file_document("short.txt", "x ab y", Format.PLAIN))] == ["phrase: ab"]
+
+
 # -- which patterns are bounded: by where the pack came from ----------------------------------------------------
 
 def _patterns(linter: Linter) -> dict[str, list[object]]:
@@ -198,7 +218,7 @@ def _user_copies(tmp_path: Path) -> list[Path]:
 def test_shipped_packs_run_on_re_and_the_same_checks_from_a_user_file_are_bounded(tmp_path: Path) -> None:
     shipped_specs = load_packs(builtin_pack_paths())
     user_specs = load_packs(_user_copies(tmp_path))
-    assert all(shipped(s.pack) for s in shipped_specs) and not any(shipped(s.pack) for s in user_specs)
+    assert all(shipped(s) for s in shipped_specs) and not any(shipped(s) for s in user_specs)
     ours = _patterns(Linter(shipped_specs))
     theirs = _patterns(Linter(user_specs))
     assert {"NL301", "NL302", "NL401", "NL402"} <= set(ours) and set(ours) >= set(theirs) - {"NL101", "NL105"}
@@ -210,6 +230,19 @@ def test_shipped_packs_run_on_re_and_the_same_checks_from_a_user_file_are_bounde
     override.write_text(pack_text(code="NL302", name="ad-stub"), encoding="utf-8")
     specs = load_packs([*builtin_pack_paths(), override])
     assert isinstance(_patterns(Linter(specs))["NL302"][0], BoundedPattern)
+
+
+def test_a_config_params_override_of_a_shipped_check_is_bounded(tmp_path: Path) -> None:
+    # `params:` in a project's config keeps the shipped pack's path but brings its own patterns
+    (tmp_path / ".newslint.yaml").write_text("params:\n  NL402:\n    generic: ['(a|aa)+$']\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(f"正文&nbsp;。\n{EVIL_LINE}\n", encoding="utf-8")
+    code, out, err, seconds = newslint("check", "bad.txt", cwd=tmp_path, timeout=60)
+    assert seconds < 20 and code == 2, (seconds, out, err)
+    assert "bad.txt: error: NL402 (trailing-boilerplate): pattern took longer than 1.0 s on this document; " \
+        "check skipped" in out + err, out + err
+    assert "bad.txt:1:3: NL104" in out
+    spec = next(s for s in load_packs(builtin_pack_paths()) if s.code == "NL302")
+    assert shipped(spec) and not shipped(dataclasses.replace(spec, params={**spec.params, "pattern": "(a+)+$"}))
 
 
 def test_the_bounded_engine_finds_what_re_finds_with_the_shipped_packs(tmp_path: Path) -> None:

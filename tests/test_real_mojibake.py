@@ -305,11 +305,13 @@ def test_nl106_has_no_false_alarm_on_sogouca(nl106):
 
 def test_nl106_characters_of_gb2312_are_ordinary_in_simplified_text(nl106):
     """Guard: ``_in_charset`` (GB2312 for simplified text). 乾 in the fund company name 广发乾和 was
-    "fixed" to 干."""
+    "fixed" to 干; 於 alone is ordinary, in 對於 it is not."""
     body = "市委市政府召开推进北京城市副中心高质量发展动员部署会。\n"
     for text in ("广发乾和基金今日公告，" + body, "家中的蒜薹和哪吒玩具。" + body, "奏摺一份。" + body):
         assert nl106.check(doc(text)) == [], text
     assert len(nl106.check(doc("新浪财经－国內\n" + body))) == 1
+    # next to a character GB2312 does not have, 於 is part of a traditional word
+    assert nl106.fix(doc("對於此事，" + body * 2), unsafe=True).text == "对于此事，" + body * 2
 
 
 def test_nl106_never_inside_mojibake(nl106):
@@ -336,3 +338,11 @@ def test_nl106_fix_only_where_the_conversion_is_unambiguous(nl106):
     assert ambiguous.fix is None and "匯/彙/滙" in ambiguous.message
     assert nl106.fix(doc(prefix + "头发連續成長。\n"), unsafe=True).text == prefix + "頭髮連續成長。\n"
     assert nl106.fix(doc(prefix + "金额連續成長。\n"), unsafe=True).text == prefix + "金額連續成長。\n"
+
+
+def test_lone_surrogates_do_not_crash_the_gbk_paths(nl101):
+    """Guard: lone surrogates (a JSONL record's "\\ud800") have no GB18030 bytes. They ended a check with
+    UnicodeEncodeError in the UTF-8-read-as-GBK and byte-loss paths; they are no pair, and stay."""
+    for text in ("鍖椾含\ud800", "锟斤拷\ud800", "?\ud800中文", "?中\ud800文?国", "?Ｋ孀殴?安部\ud800"):
+        assert nl101.fix(doc(text), unsafe=True).text.count("\ud800") == 1
+    assert nl101.fix(doc("鍖椾含\ud800")).text == "北京\ud800"

@@ -89,22 +89,60 @@ _ATTRS = r"""(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'<>=`]+))?)*"
 _EATTRS = rf"""(?:\s+[^\s"'<>/=&]+(?:\s*=\s*(?:{_QUOT}[^&<>]*?{_QUOT}|"[^"<]*"|'[^'<]*'|[^\s"'<>=`&]+))?)*"""
 
 # Every top-level branch starts with a literal '<' or '&': the regex engine then skips to candidates at
-# C speed (the same alternation wrapped in named groups was ten times slower).
+# C speed (the same alternation wrapped in named groups was ten times slower). Comments and style/script
+# blocks are matched by their opening only: their end is the first closer after it (:class:`_Closers`).
+# A lazy ``[\s\S]*?-->`` here scanned to the end of the text for every comment left unclosed (50,000
+# ``<!--`` in 200 KB took minutes); the closers are found once, left to right.
 _MARKUP = re.compile(
     r"<(?:"
-    rf"(?P<comment>!--[\s\S]*?--(?:>|{_GT}))"
-    rf"|(?P<block>(?P<open>(?P<raw>style|script)(?=[\s/>]){_ATTRS}\s*>)[\s\S]*?</(?P=raw)\s*>)"
+    r"(?P<comment>!--)"
+    rf"|(?P<block>(?P<open>(?P<raw>style|script)(?=[\s/>]){_ATTRS}\s*>))"
     rf"|(?P<lone>(?P<lclose>/)?(?P<lname>style|script)(?=[\s/>]){_ATTRS}\s*/?>)"
     rf"|(?P<tag>(?P<close>/)?(?P<name>{_TAG_NAME})(?=[\s/>&])(?P<attrs>{_ATTRS})\s*/?(?:>|{_GT}))"
     rf")|{_LT}(?:"
-    rf"(?P<ecomment>!--[\s\S]*?--(?:>|{_GT}))"
-    rf"|(?P<eblock>(?P<eopen>(?P<eraw>style|script)(?=[\s/&>]){_EATTRS}\s*(?:{_GT}|>))[\s\S]*?"
-    rf"{_LT}/(?P=eraw)\s*(?:{_GT}|>))"
+    r"(?P<ecomment>!--)"
+    rf"|(?P<eblock>(?P<eopen>(?P<eraw>style|script)(?=[\s/&>]){_EATTRS}\s*(?:{_GT}|>)))"
     rf"|(?P<elone>(?P<elclose>/)?(?P<elname>style|script)(?=[\s/&>]){_EATTRS}\s*/?(?:{_GT}|>))"
     rf"|(?P<etag>(?P<eclose>/)?(?P<ename>{_TAG_NAME})(?=[\s/&>])(?P<eattrs>{_EATTRS})\s*/?(?:{_GT}|>))"
     r")",
     re.I,
 )
+# What a block opening falls back to when no closer follows it (the alternation's next branch).
+_LONE = re.compile(
+    rf"<(?P<lone>(?P<lclose>/)?(?P<lname>style|script)(?=[\s/>]){_ATTRS}\s*/?>)"
+    rf"|{_LT}(?P<elone>(?P<elclose>/)?(?P<elname>style|script)(?=[\s/&>]){_EATTRS}\s*/?(?:{_GT}|>))",
+    re.I,
+)
+_CLOSERS = {
+    "comment": re.compile(rf"--(?:>|{_GT})", re.I),
+    ("block", "style"): re.compile(r"</style\s*>", re.I),
+    ("block", "script"): re.compile(r"</script\s*>", re.I),
+    ("eblock", "style"): re.compile(rf"{_LT}/style\s*(?:{_GT}|>)", re.I),
+    ("eblock", "script"): re.compile(rf"{_LT}/script\s*(?:{_GT}|>)", re.I),
+}
+
+
+class _Closers:
+    """The first closer of each kind at or after a position, for a scan that moves forward: one
+    search answers every query up to the closer it found (and a failed one, every query after it)."""
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text, self.end = text, end
+        self.found: dict[object, tuple[int, re.Match[str] | None]] = {}
+
+    def after(self, kind: object, pos: int) -> re.Match[str] | None:
+        known = self.found.get(kind)
+        if known is not None:
+            since, match = known
+            if match is None and pos >= since:
+                return None
+            if match is not None and since <= pos <= match.start():
+                return match
+        match = _CLOSERS[kind].search(self.text, pos, self.end)
+        self.found[kind] = (pos, match)
+        return match
+
+
 # Markdown code: a fence (checked to start its line in _scan) or a span of N backticks that does not
 # cross a blank line (backtick runs of another length are content).
 _SPAN_SOURCE = r"(?P<tick>`+)(?!`)(?:[^`\r\n]|\r?\n(?![ \t]*\r?\n)|(?<!`)`+(?!`))*?(?<!`)(?P=tick)(?!`)"
@@ -195,23 +233,41 @@ def _scan(text: str, start: int, end: int) -> Scan:
     tokens: list[Token] = []
     code = _code_spans(text, start, end)
     if text.find("<", start, end) >= 0 or text.find("&", start, end) >= 0:
+        closers = _Closers(text, end)
         pos = start
         while pos < end:
-            restart = None
-            for match in _MARKUP.finditer(text, pos, end):
-                if code and _inside(code, match.start()):
-                    continue
-                if match.lastgroup in ("block", "eblock"):
-                    restart = _take_block(text, match, tokens)
-                    if restart is not None:
-                        break
-                    continue
-                token = _token(match)
-                if token is not None:
-                    tokens.append(token)
-            if restart is None:
+            match = _MARKUP.search(text, pos, end)
+            if match is None:
                 break
-            pos = restart
+            kind = match.lastgroup
+            begin = match.start()
+            if kind in ("comment", "ecomment"):
+                close = closers.after("comment", match.end())
+                if close is None:  # not a comment, and nothing else starts with "<!"
+                    pos = begin + 1
+                    continue
+                pos = close.end()
+                if not (code and _inside(code, begin)):
+                    tokens.append(_comment(text, kind, begin, pos))
+                continue
+            if kind in ("block", "eblock"):
+                name = (match.group("raw") or match.group("eraw")).lower()
+                close = closers.after((kind, name), match.end())
+                if close is not None:
+                    pos = close.end()
+                    if not (code and _inside(code, begin)):
+                        pos = _take_block(text, begin, match.end(), pos, name, tokens) or pos
+                    continue
+                match = _LONE.match(text, begin, end)  # a lone opening tag
+                if match is None:  # (cannot happen: the opening matched)
+                    pos = begin + 1
+                    continue
+            pos = match.end()
+            if code and _inside(code, begin):
+                continue
+            token = _token(match)
+            if token is not None:
+                tokens.append(token)
     if code:
         tokens = _drop_overlaps(sorted(tokens + code))
     if _CSS_HINT.search(text, start, end):
@@ -263,49 +319,43 @@ def _drop_overlaps(tokens: list[Token]) -> list[Token]:
     return kept
 
 
-def _take_block(text: str, match: re.Match[str], tokens: list[Token]) -> int | None:
+def _take_block(text: str, start: int, opened: int, end: int, name: str, tokens: list[Token]) -> int | None:
     """Add the token for a style/script block; return where to scan again if it is not one."""
-    kind = match.lastgroup
-    if _prose_between(text, match):
+    if _prose_between(text, start, end):
         # "insert a simple <script> tag where…" paired with a real </script> paragraphs later:
         # only the opening tag is markup, the paragraphs between are text.
-        opened = match.end("open") if kind == "block" else match.end("eopen")
-        name = (match.group("raw") or match.group("eraw")).lower()
-        tokens.append(Token(match.start(), opened, "lone", name, f"<{name}> tag"))
+        tokens.append(Token(start, opened, "lone", name, f"<{name}> tag"))
         return opened
-    token = _token(match)
-    if token is not None:
-        tokens.append(token)
+    tokens.append(Token(start, end, "block", name, f"<{name}> block"))
     return None
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 
 
-def _prose_between(text: str, match: re.Match[str]) -> bool:
+def _prose_between(text: str, start: int, end: int) -> bool:
     """A block that opens inside a line of text and runs over a paragraph break is not a block.
 
     Leftover style/script blocks start their own line (Sina's widgets) or sit on one line; an
     opening tag mentioned in a sentence must not swallow the paragraphs up to the next closing tag.
     """
-    start = match.start()
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip():
         return False
-    return _BLANK_LINE.search(text, start, match.end()) is not None
+    return _BLANK_LINE.search(text, start, end) is not None
+
+
+def _comment(text: str, kind: str, start: int, end: int) -> Token:
+    body = text[start:end]
+    if kind == "comment" and DIRECTIVE.fullmatch(body):
+        return Token(start, end, "directive")
+    return Token(start, end, "comment", label=_short_comment(body))
 
 
 def _token(match: re.Match[str]) -> Token | None:
+    """The token of a lone style/script tag or of a tag (comments and blocks: see :func:`_scan`)."""
     kind = match.lastgroup
     start, end = match.span()
-    if kind in ("comment", "ecomment"):
-        body = match.group(0)
-        if kind == "comment" and DIRECTIVE.fullmatch(body):
-            return Token(start, end, "directive")
-        return Token(start, end, "comment", label=_short_comment(body))
-    if kind in ("block", "eblock"):
-        name = (match.group("raw") or match.group("eraw")).lower()
-        return Token(start, end, "block", name, f"<{name}> block")
     if kind in ("lone", "elone"):
         name = (match.group("lname") or match.group("elname")).lower()
         slash = "/" if (match.group("lclose") or match.group("elclose")) else ""

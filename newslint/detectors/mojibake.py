@@ -90,9 +90,6 @@ _CP1252_HIGH = "€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”�
 _CP1252_SPECIALS = "".join(c for c in _CP1252_HIGH if not "\x80" <= c <= "\x9f")
 # A character back to its byte, whether it came from Latin-1 or Windows-1252 ("sloppy" cp1252).
 _TO_LATIN1 = str.maketrans({c: chr(0x80 + i) for i, c in enumerate(_CP1252_HIGH) if c > "\xff"})
-# C1 controls that are Windows-1252 characters read as Latin-1, and what they should be.
-_C1_TO_CP1252 = {chr(0x80 + i): c for i, c in enumerate(_CP1252_HIGH) if c > "\xff"}
-_C1_SWAP = str.maketrans(_C1_TO_CP1252)
 
 # GBK pairs seen as Latin-1 / cp1252: lead 81-FE, trail 40-7E or 80-FE.
 _HIGH = "\x81-\xfe" + re.escape(_CP1252_SPECIALS)
@@ -346,10 +343,9 @@ def clearly_better(original: str, repair: str, context: bool = False) -> bool:
     return (cjk >= 3 and before >= 2 * sum(costs) + 1) or (cjk >= 2 and before >= 2 * sum(costs) + 2)
 
 
+# Unicode name prefixes of the letters of Chinese, Japanese and Korean text.
 _CJK_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "FULLWIDTH", "HALFWIDTH",
                           "IDEOGRAPHIC", "KANGXI"})
-# Scripts whose letters are spelt with combining marks or modifier letters named after another word.
-_SCRIPT_ALIASES = {"MODIFIER": "other", "COMBINING": "", "NKO": "nko"}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -372,13 +368,11 @@ def _script(ch: str) -> str:
         return "other"
     if word in _CJK_SCRIPTS:
         return "cjk"
-    if category == "Mn" and word == "COMBINING":
-        return ""
-    if word == "LATIN" or code in (0x192, *range(0x218, 0x21C)):
-        return "latin"
-    if category == "Lm" and word == "MODIFIER":
-        return "other"
-    return _SCRIPT_ALIASES.get(word, word.lower())
+    if word == "COMBINING":
+        return ""  # a combining mark of no script in particular (U+0300-U+036F)
+    if word == "MODIFIER":
+        return "other"  # ʾ ˆ: in mojibake, not in words
+    return word.lower()  # "latin", "cyrillic", "devanagari"…
 
 
 def plausible(text: str, lone: bool = False) -> bool:
@@ -452,7 +446,7 @@ def _gbk_runs(line: str, start: int, end: int) -> Iterator[tuple[int, int, list[
     byte), with their bytes and where each character starts (one entry more than characters)."""
     segment = line[start:end]
     if "?" not in segment and "\ufffd" not in segment:
-        raw = segment.encode("gb18030")
+        raw = segment.encode("gb18030", errors="replace")  # a lone surrogate (JSONL "\ud800") is no pair
         if len(raw) == 2 * len(segment):  # the usual case, at C speed
             yield start, end, list(raw), range(0, len(raw) + 1, 2)
             return
@@ -464,7 +458,7 @@ def _gbk_runs(line: str, start: int, end: int) -> Iterator[tuple[int, int, list[
         if ch in "\ufffd?":
             data.append(_WILD)
         else:
-            raw = ch.encode("gb18030")
+            raw = b"" if "\ud800" <= ch <= "\udfff" else ch.encode("gb18030")
             if len(raw) != 2:
                 if data:
                     yield run_start, index, data, starts
@@ -762,7 +756,10 @@ def _realigned(piece: str) -> str | None:
     """``piece``'s GB18030 bytes read one byte off: its first byte belongs to a character whose other
     byte was lost, and so does its last. None when it is not all two-byte characters or the bytes do
     not pair up."""
-    data = piece.encode("gb18030")
+    try:
+        data = piece.encode("gb18030")
+    except UnicodeEncodeError:  # a lone surrogate (JSONL "\ud800")
+        return None
     if len(data) != 2 * len(piece):
         return None
     try:
@@ -800,7 +797,7 @@ def _loss_pieces(text: str, start: int, end: int) -> Iterator[_Piece]:
         piece = m.group(1)
         closed = text.startswith("?", m.end(1))
         if len(piece) == 1:
-            if closed and len(piece.encode("gb18030")) == 2:
+            if closed and len(piece.encode("gb18030", errors="replace")) == 2:
                 nothing = _Reading(0.0, 0, 0, 0)
                 yield _Piece(m.start(1), m.end(1), None, 0.0, nothing, nothing, True)
             continue

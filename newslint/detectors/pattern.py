@@ -318,6 +318,20 @@ class BoundedPattern:
             raise self._stopped(exc) from None
 
 
+def compile_generated(
+    source: str, flags: int = 0, timeout: float = DEFAULT_TIMEOUT
+) -> re.Pattern[str] | BoundedPattern:
+    """Compile a regex a detector built itself from pack data (escaped phrases, say) without the
+    checks of :func:`compile_pattern`: with ``re`` for a shipped pack, bounded otherwise. Escaped
+    literals cannot backtrack exponentially, but a long literal against a long run of its prefix
+    still costs text length times literal length, which a user pack can make as large as it likes."""
+    if PATTERN_LIMITS.trusted:
+        return re.compile(source, flags)
+    import regex
+
+    return BoundedPattern(regex.compile(source, flags | regex.VERSION0), re.compile(source, flags).flags, timeout)
+
+
 def compile_pattern(
     source: str, flags: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> re.Pattern[str] | BoundedPattern:

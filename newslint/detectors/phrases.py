@@ -4,14 +4,20 @@ The list is compiled into one regex shaped as a trie, so matching costs one pass
 of phrases (a plain ``a|b|c`` alternation retries every branch at every position). ``boundary: word``
 adds word boundaries only on the Latin ends of a phrase, never next to CJK characters, where ``\\b``
 would never match.
+
+Phrases are escaped literals, so the regex cannot backtrack exponentially; but a phrase of 10,000
+``a`` against a long run of ``a`` still costs text length times phrase length. A user pack's phrases
+are therefore matched with the same time limit as its patterns (``compile_generated``; ARCHITECTURE.md,
+"Bounded patterns").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from newslint.detectors.pattern import compile_generated
 from newslint.document import Document
 from newslint.model import Edit, Hit
 from newslint.registry import CheckSpec, Detector, PackError, Param
@@ -71,13 +77,20 @@ class PhrasesDetector(Detector):
                 if _is_word_char(phrase[-1]):
                     source += r"\b"
             groups.append(source)
-        if self.p["boundary"] == "word":
-            source = "|".join(sorted(groups, key=len, reverse=True))
-        else:
-            source = trie_regex(phrases, self.p["ignore_case"])
+        flat = "|".join(sorted(groups, key=len, reverse=True))  # the longest phrase first, as the trie
+        try:
+            self.regex = self._compile(flat if self.p["boundary"] == "word" else None)
+        except RecursionError:
+            # A trie as deep as a long phrase nests too deep for the regex compilers (or for
+            # trie_regex itself): the flat alternation finds the same matches, one branch at a time.
+            self.regex = self._compile(flat)
+
+    def _compile(self, source: str | None) -> Any:
+        if source is None:
+            source = trie_regex(self.p["phrases"], self.p["ignore_case"])
         if self.p["whole_line"]:
             source = rf"^[^\n]*?(?:{source})[^\n]*(?:\r?\n|\Z)"
-        self.regex = re.compile(source, (re.I if self.p["ignore_case"] else 0) | re.M)
+        return compile_generated(source, (re.I if self.p["ignore_case"] else 0) | re.M)
 
     def detect(self, doc: Document) -> Iterator[Hit]:
         replacement = self.p["replacement"]

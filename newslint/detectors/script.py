@@ -14,10 +14,12 @@ side clearly dominates. Japanese (kana present) is left alone: its kanji are not
 
 What is *not* reported, although OpenCC would convert it:
 
-- a character of the other script's own standard character set: GB2312 is the character set of
+- a character of the document script's own national character set: GB2312 is the character set of
   simplified Chinese, so its characters are ordinary in simplified text even where OpenCC calls them
   traditional (乾 in 乾坤 and in the company name 广发乾和, 薹 in 蒜薹, 吒 in 哪吒, 夥, 摺…: sixteen of
-  them); in traditional text the same holds for Big5 (后, 台, 干, 里 are traditional characters too);
+  them); in traditional text the same holds for Big5 (后, 台, 干, 里 are traditional characters too).
+  Only next to a character that is not (於 in 對於) is such a character part of a word of the other
+  script, and reported with it;
 - a character inside mojibake or other damaged text: a span NL101 reports (鐨, 紝 in UTF-8 read as GBK,
   the pairs of GBK read one byte off), or a stretch where few of the characters around it are common
   Chinese ones (:mod:`newslint.charfreq`): real text of either script is mostly common characters,
@@ -366,11 +368,6 @@ class ScriptMixingDetector(Detector):
             main, odd, target = len(traditional), simplified, "traditional"
         if not odd or main < self.p["min_chars"] or len(odd) > self.p["max_ratio"] * main:
             return
-        # A character of the document script's own character set is ordinary there (乾 in 广发乾和).
-        charset = _CHARSETS[target]
-        odd = [(o, c) for o, c in odd if not _in_charset(text[o], charset)]
-        if not odd:
-            return
         odd_script = "traditional" if target == "simplified" else "simplified"
         # Adjacent odd characters (a whole word such as 國內) make one finding.
         runs: list[list[tuple[int, str]]] = []
@@ -379,7 +376,11 @@ class ScriptMixingDetector(Detector):
                 runs[-1].append((offset, converted))
             else:
                 runs.append([(offset, converted)])
-        damaged = _mojibake_spans(doc)
+        # Characters of the document script's own character set are ordinary there (乾 in 广发乾和), unless
+        # they are part of a word of the other script (於 in 對於)
+        charset = _CHARSETS[target]
+        runs = [run for run in runs if not all(_in_charset(text[o], charset) for o, _ in run)]
+        damaged = _mojibake_spans(doc) if runs else []
         for run in runs:
             start, end = run[0][0], run[-1][0] + 1
             if any(s < end and start < e for s, e in damaged) or _garbled(text, start, end):
