@@ -135,8 +135,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PackError(f"{path}: cannot read config: {exc}") from exc
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8 only
+        raise PackError(f"{path}: cannot read config: {exc}") from None
     except RecursionError:
         raise PackError(f"{path}: cannot read config: nested too deeply") from None
 

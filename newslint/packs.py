@@ -90,7 +90,12 @@ def load_pack(path: Path) -> list[CheckSpec]:
     data = _yaml_load(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("checks"), list):
         raise PackError(f"{path}: a pack is a mapping with a 'checks' list")
-    specs = [parse_check(entry, path, index) for index, entry in enumerate(data["checks"], 1)]
+    specs = []
+    for index, entry in enumerate(data["checks"], 1):
+        try:
+            specs.append(parse_check(entry, path, index))
+        except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong type (null, a number…)
+            raise PackError(f"{path}: check #{index}: invalid value ({exc})") from None
     _remember_shipped(specs)
     return specs
 
