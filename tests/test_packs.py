@@ -73,3 +73,37 @@ def test_config_params_override_a_check_with_a_parameter_defaulting_to_none(tmp_
     (tmp_path / ".newslint.yaml").write_text("params:\n  NL302: {timeout: 2.0}\n", encoding="utf-8")
     (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
     assert main(["check", "--no-cache", "--select", "NL302", str(tmp_path / "a.txt")]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("regions", ["5", "null"])
+def test_a_pack_value_of_the_wrong_type_is_a_pack_error(tmp_path, capsys, regions: str) -> None:
+    from newslint.cli import main
+
+    pack = tmp_path / "bad.yml"
+    pack.write_text("checks:\n  - code: NL990\n    name: x-y\n    kind: pattern\n    message: m\n"
+                    f"    params: {{pattern: a}}\n    regions: {regions}\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
+    assert main(["check", "--no-cache", "--pack", str(pack), str(tmp_path / "a.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yml: check #1: invalid value" in err and "Traceback" not in err
+
+
+def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path, capsys) -> None:
+    from newslint.cli import main
+
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.newslint]\nselect = ["\xff"]\n')
+    (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
+    assert main(["check", "--no-cache", str(tmp_path / "a.txt")]) == 2
+    assert "pyproject.toml: cannot read config" in capsys.readouterr().err
+
+
+def test_yaml_whose_tags_cannot_be_built_is_not_a_crash(tmp_path, capsys) -> None:
+    from newslint.cli import main
+
+    (tmp_path / ".newslint.yaml").write_text("select: [NL201]\nsince: 2024-13-45\n", encoding="utf-8")
+    post = tmp_path / "a.md"
+    post.write_text("---\ntitle: Cui Shuqiang\ndate: 2024-13-45\n---\nCui Shuqiang said <b>so</b>.\n",
+                    encoding="utf-8")
+    assert main(["check", "--no-cache", str(post)]) == 2
+    err = capsys.readouterr().err
+    assert ".newslint.yaml" in err and "month must be in 1..12" in err and "Traceback" not in err
