@@ -906,6 +906,76 @@ def _text_loss(where: str, old: str, new: str, spans: list[tuple[int, int]],
     return None
 
 
+CONTAINER_FIELD = "<doc>"  # newslint.model.CONTAINER_FIELD: a container file's <doc> element
+
+
+def _container_loss(name: str, display: str, old: str, new: str, after: dict[str, bytes],
+                    fixes: dict[tuple[str, int | None, str | None], _Declared], chains: Chains) -> str | None:
+    """A container file (``<doc>`` elements, one document each, findings numbered ``record`` N): each
+    element's inner text changed only as its findings declared, declared drops kept in the sidecar,
+    tags and the text between elements unchanged."""
+    from newslint.inputs import container_elements
+
+    olds, news = container_elements(old), container_elements(new)
+    sidecar = after.get(name + ".dropped", b"").decode("utf-8", "surrogateescape")
+    n, m = len(olds), len(news)
+
+    def dropped(i: int) -> bool:
+        entry = fixes.get((display, i + 1, CONTAINER_FIELD))
+        return entry is not None and entry.may_drop and old[olds[i][0]:olds[i][3]] in sidecar
+
+    pairs: dict[tuple[int, int], str | None] = {}
+
+    def pair(i: int, j: int) -> str | None:
+        if (i, j) not in pairs:
+            (a0, a1, a2, a3), (b0, b1, b2, b3) = olds[i], news[j]
+            if old[a0:a1] != new[b0:b1] or old[a2:a3] != new[b2:b3]:
+                pairs[(i, j)] = f"{name}: doc {i + 1}: tags changed"
+            elif old[a1:a2] == new[b1:b2]:
+                pairs[(i, j)] = None
+            else:
+                key = (display, i + 1, CONTAINER_FIELD)
+                entry = fixes.get(key)
+                pairs[(i, j)] = (f"{name}: doc {i + 1} changed without an applicable finding" if entry is None
+                                 else _text_loss(f"{name}:doc {i + 1}", old[a1:a2], new[b1:b2], entry.spans,
+                                                 chains.get(key)))
+        return pairs[(i, j)]
+
+    ok = [[False] * (m + 1) for _ in range(n + 1)]
+    ok[n][m] = True
+    for i in range(n - 1, -1, -1):
+        for j in range(m, -1, -1):
+            ok[i][j] = (dropped(i) and ok[i + 1][j]) or (j < m and ok[i + 1][j + 1] and pair(i, j) is None)
+    if not ok[0][0]:
+        i = j = 0
+        while i < n and j < m and pair(i, j) is None:
+            i, j = i + 1, j + 1
+        if i < n and j < m:
+            return pair(i, j)
+        return f"{name}: elements lost or added by fix ({n} -> {m})"
+    # the text outside the kept elements, dropped elements (and their line break) taken out, is unchanged
+    outside_old, outside_new, at, i, j = [], [], 0, 0, 0
+    while i < n:
+        if dropped(i) and ok[i + 1][j] and not (j < m and ok[i + 1][j + 1] and pair(i, j) is None):
+            outside_old.append(old[at:olds[i][0]])
+            end = olds[i][3]
+            at = end + (2 if old.startswith("\r\n", end) else 1 if old.startswith("\n", end) else 0)
+        else:
+            outside_old.append(old[at:olds[i][1]] + "\0")
+            at = olds[i][2]
+            j += 1
+        i += 1
+    outside_old.append(old[at:])
+    at = 0
+    for _, b1, b2, _ in news:
+        outside_new.append(new[at:b1] + "\0")
+        at = b2
+    outside_new.append(new[at:])
+    if "".join(outside_old) != "".join(outside_new):
+        return f"{name}: text between the <doc> elements changed"
+    return None
+
+
 def _codec(name: str) -> str:
     try:
         return codecs.lookup(name).name
@@ -1050,6 +1120,8 @@ class Judge:
             reencoded = not converted and _codec(expected) != _codec(decoded.encoding)
             if jsonl:
                 problem = self._jsonl_loss(name, display, decoded.text, new_text, after, fixes, chains)
+            elif any(key[0] == display and key[2] == CONTAINER_FIELD for key in fixes):
+                problem = _container_loss(name, display, decoded.text, new_text, after, fixes, chains)
             else:
                 entry = fixes.get((display, None, None))
                 if entry is None:

@@ -55,6 +55,9 @@ class Document:
     lossless: bool = True
     newline: str = "\n"
     source: str | None = None  # where the document comes from (a JSONL 'source' field), for corpus checks
+    # where text offset 0 is in the file (1-based): a container element's text keeps the file's line:col
+    first_line: int = 1
+    first_column: int = 1
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def body_regions(self) -> list[Region]:
@@ -85,11 +88,12 @@ class Document:
         """1-based line and column (in code points) of a text offset."""
         starts = self.line_starts()
         line = bisect.bisect_right(starts, offset) - 1
-        return Position(line + 1, offset - starts[line] + 1)
+        return Position(line + self.first_line, offset - starts[line] + (self.first_column if line == 0 else 1))
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break (for reporters that show context)."""
         starts = self.line_starts()
+        line -= self.first_line - 1  # (a container element's lines are numbered as in its file)
         begin = starts[line - 1]
         end = starts[line] if line < len(starts) else len(self.text)
         return self.text[begin:end].rstrip("\r\n")

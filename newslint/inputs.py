@@ -19,10 +19,22 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newslint.config import DEFAULT_EXCLUDE, Settings
 from newslint.decoding import BinaryInputError, decode_bytes, encode_text
-from newslint.document import Document, Format, detect_format, file_document, looks_like_jsonl, text_document
+from newslint.document import (
+    Document,
+    Format,
+    Region,
+    Role,
+    detect_format,
+    detect_newline,
+    file_document,
+    looks_like_jsonl,
+    text_document,
+)
+from newslint.model import CONTAINER_FIELD
 from newslint.report import InputProblem
 
 # One document (a whole file, or one JSONL line) larger than this is reported and not checked: the
@@ -50,6 +62,10 @@ class SourceFile:
     problems: list[InputProblem] = field(default_factory=list)
     first_record: int = 1
     lossless: bool = True  # every byte decoded, with a codec we are sure of: may be written back
+    # a container file (``<doc>…</doc>`` elements): the decoded text and, per document, its element's
+    # (element start, inner start, inner end, element end) offsets in that text
+    text: str = ""
+    elements: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def discover(
@@ -148,12 +164,21 @@ def read_source(
 
     ``first_record`` is the line number of the first line of ``data`` (a slice of a large JSONL file).
     """
-    if len(data) > MAX_DOCUMENT_BYTES and first_record == 1 and not _jsonl(display, data):
+    if len(data) > MAX_DOCUMENT_BYTES and first_record == 1 and not _jsonl(display, data) \
+            and not _CONTAINER_HEAD.match(data[:4096].decode("latin-1")):
         problem = InputProblem(display, f"not checked: {_mib(len(data))} in one document, "
                                         f"over the {_mib(MAX_DOCUMENT_BYTES)} limit")
         return SourceFile(path, display, Format.PLAIN, "utf-8", False, [], problems=[problem], lossless=False)
     decoded = decode_bytes(data)
     fmt = Format.JSONL if first_record > 1 else detect_format(display, decoded.text)
+    if fmt is not Format.JSONL and first_record == 1:
+        container = _read_container(path, display, decoded)
+        if container is not None:
+            return container
+    if len(data) > MAX_DOCUMENT_BYTES and fmt is not Format.JSONL:
+        problem = InputProblem(display, f"not checked: {_mib(len(data))} in one document, "
+                                        f"over the {_mib(MAX_DOCUMENT_BYTES)} limit")
+        return SourceFile(path, display, Format.PLAIN, "utf-8", False, [], problems=[problem], lossless=False)
     if fmt is not Format.JSONL:
         doc = file_document(
             display, decoded.text, fmt, decoded.encoding, decoded.confidence, decoded.lossless
@@ -195,6 +220,94 @@ def read_source(
             if isinstance(value, str) and value:
                 source.documents.append(text_document(display, value, number, name, source=origin))
     return source
+
+
+# Container files (TREC, SogouCA, Gigaword): ``<doc>…</doc>`` / ``<DOC …>…</DOC>`` elements, one
+# document each. Known by the first non-blank line (``<doclist>``, ``<DOC>``, ``<doc>``, after an
+# optional XML declaration), or by a container extension and at least one element.
+_CONTAINER_HEAD = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?<(?:doclist|DOC|doc)(?=[\s>])")
+_CONTAINER_EXTENSIONS = (".dat", ".trec", ".sgml", ".sgm")
+_ELEMENT_OPEN = re.compile(r"<(doc|DOC)(?=[\s>])[^>]*>")
+
+
+def may_be_container(path: Path) -> bool:
+    """Whether a file may hold several ``<doc>`` elements (its extension, or its first bytes): then a
+    run over this one file is not a one-document run (its corpus checks compare the elements)."""
+    if path.name.lower().endswith(_CONTAINER_EXTENSIONS):
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return _CONTAINER_HEAD.match(head.decode("latin-1")) is not None
+
+
+def container_elements(text: str) -> list[tuple[int, int, int, int]]:
+    """(element start, inner start, inner end, element end) of each ``<doc>…</doc>`` element, in order;
+    an opening tag without its closing tag (same case) ends the list."""
+    out: list[tuple[int, int, int, int]] = []
+    at = 0
+    while True:
+        opening = _ELEMENT_OPEN.search(text, at)
+        if opening is None:
+            return out
+        closing = text.find(f"</{opening.group(1)}>", opening.end())
+        if closing < 0:
+            return out
+        end = closing + len(opening.group(1)) + 3
+        out.append((opening.start(), opening.end(), closing, end))
+        at = end
+
+
+def _read_container(path: Path | None, display: str, decoded: Any) -> SourceFile | None:
+    text = decoded.text
+    if not (_CONTAINER_HEAD.match(text) or display.lower().endswith(_CONTAINER_EXTENSIONS)):
+        return None
+    elements = container_elements(text)
+    if not elements:
+        return None
+    source = SourceFile(path, display, Format.PLAIN, decoded.encoding, decoded.bom, [],
+                        lossless=decoded.lossless, text=text)
+    line, line_start = 1, 0  # the file's line number at offset line_start
+    for number, (_, start, end, _) in enumerate(elements, 1):
+        line += text.count("\n", line_start, start)
+        line_start = text.rfind("\n", 0, start) + 1
+        if end - start > MAX_DOCUMENT_BYTES:  # (characters: at least as many bytes)
+            source.problems.append(InputProblem(
+                display, f"doc {number} not checked: {_mib(end - start)}, over the {_mib(MAX_DOCUMENT_BYTES)} limit"))
+            continue
+        inner = text[start:end]
+        source.documents.append(Document(
+            path=display, text=inner, format=Format.PLAIN, regions=(Region(0, len(inner), Role.BODY),),
+            record=number, field_name=CONTAINER_FIELD, encoding=decoded.encoding,
+            encoding_confidence=decoded.confidence, lossless=decoded.lossless, newline=detect_newline(inner),
+            first_line=line, first_column=start - line_start + 1,
+        ))
+        source.elements.append(elements[number - 1])
+    return source
+
+
+def render_container(source: SourceFile, texts: dict[int, str], drop: frozenset[int]) -> tuple[str, list[str]]:
+    """The container's text with element ``N``'s inner text replaced by ``texts[N]`` and the elements in
+    ``drop`` removed (with their line break; returned apart for the sidecar); everything else byte for byte."""
+    text = source.text
+    out: list[str] = []
+    dropped: list[str] = []
+    at = 0
+    for doc, (elem_start, start, end, elem_end) in zip(source.documents, source.elements, strict=True):
+        number = doc.record
+        if number in drop:
+            stop = elem_end + (2 if text.startswith("\r\n", elem_end) else 1 if text.startswith("\n", elem_end) else 0)
+            out.append(text[at:elem_start])
+            dropped.append(text[elem_start:elem_end] + "\n")
+            at = stop
+        elif number in texts:
+            out.append(text[at:start])
+            out.append(texts[number])
+            at = end
+    out.append(text[at:])
+    return "".join(out), dropped
 
 
 def _jsonl(display: str, data: bytes) -> bool:
@@ -333,4 +446,9 @@ def _alive(pid: int) -> bool:
         return False
     except OSError:  # another user's process (EPERM): alive
         return True
-    return True
+    # a killed process nobody has reaped yet (a container without an init) is a zombie: gone too
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rpartition(b")")[2].split()[:1] != [b"Z"]
+    except OSError:
+        return True

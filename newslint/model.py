@@ -10,6 +10,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+# ``Finding.field_name`` of a container element's document (``<doc>…</doc>`` of a TREC/SogouCA file):
+# its ``record`` is the element's number, its line:column are those of the file.
+CONTAINER_FIELD = "<doc>"
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is; ordered so ``--fail-on`` can compare."""
@@ -111,8 +115,16 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.path, self.record or 0, self.field_name or "", self.start, self.code)
 
+    @property
+    def in_container(self) -> bool:
+        """In one ``<doc>`` element of a container file: located by file line:column, not in a field."""
+        return self.field_name == CONTAINER_FIELD
+
     def display_path(self) -> str:
-        """``path`` or ``path:record N`` (ruff's notebook-cell form) for JSONL records."""
+        """``path``, ``path:record N`` (ruff's notebook-cell form) for JSONL records, ``path:doc N``
+        for the N-th element of a container file."""
         if self.record is None:
             return self.path
+        if self.in_container:
+            return f"{self.path}:doc {self.record}"
         return f"{self.path}:record {self.record}"

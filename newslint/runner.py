@@ -27,7 +27,17 @@ from newslint.cache import CACHE_DIR, ResultCache, Signature, config_fingerprint
 from newslint.config import Settings
 from newslint.datafile import DataError, loads_body
 from newslint.decoding import BinaryInputError
-from newslint.inputs import SourceFile, atomic_write, discover, encode_output, load, read_source, render_jsonl
+from newslint.inputs import (
+    SourceFile,
+    atomic_write,
+    discover,
+    encode_output,
+    load,
+    may_be_container,
+    read_source,
+    render_container,
+    render_jsonl,
+)
 from newslint.linter import Linter, applicable
 from newslint.model import Finding, Position
 from newslint.registry import CheckSpec, CorpusDetector
@@ -77,10 +87,13 @@ class DocRef:
     record: int | None
     field_name: str | None
     line_starts: array
+    first_line: int = 1  # where offset 0 is in the file (Document.first_line / first_column)
+    first_column: int = 1
 
     def position(self, offset: int) -> Position:
         line = bisect.bisect_right(self.line_starts, offset) - 1
-        return Position(line + 1, offset - self.line_starts[line] + 1)
+        column = offset - self.line_starts[line] + (self.first_column if line == 0 else 1)
+        return Position(line + self.first_line, column)
 
 
 @dataclass
@@ -320,7 +333,8 @@ class _Worker:
             owners = [n for n, share in enumerate(self.shares) if share == n]
             for doc in loaded.documents:
                 index = len(result.refs)
-                result.refs.append(DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts())))
+                result.refs.append(DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts()),
+                                          doc.first_line, doc.first_column))
                 for n in owners:
                     detector = self.corpus[n]
                     if detector.check.applies_to(doc):
@@ -582,7 +596,7 @@ def _run(request: RunRequest) -> RunOutput:
     tasks = plan_tasks(request)
     jobs = _job_count(request, tasks)
     request.single_document = len(tasks) == 1 and isinstance(tasks[0], Path) and \
-        tasks[0].suffix.lower() not in _JSONL_SUFFIXES and request.index is None
+        tasks[0].suffix.lower() not in _JSONL_SUFFIXES and request.index is None and not may_be_container(tasks[0])
     reducer = _Worker(request)  # runs the tasks too when there is no pool
     if reducer.cache is not None and len(tasks) > 1:
         reducer.stat_index_name = _stat_index_name(tasks)
@@ -842,6 +856,8 @@ def _fix_source(
     problems: list[InputProblem] = []
     if not source.documents and source.format.value != "jsonl":  # not read into a document (too large)
         return _SourceFix("", "", None, remaining, fixed, problems)
+    if source.elements:
+        return _fix_container(source, linter, unsafe, corpus_fixes)
     if source.format.value != "jsonl":
         doc = source.documents[0]
         if not doc.lossless:  # never rewritten: report what is there, as it is there
@@ -888,6 +904,52 @@ def _fix_source(
         return _SourceFix(old, old, None, remaining, Counter(), problems)
     new, dropped = render_jsonl(source, texts, frozenset(drop))
     return _SourceFix(old, new, encode_output(new, "utf-8", source.bom), remaining, fixed, problems, dropped)
+
+
+def _fix_container(
+    source: SourceFile,
+    linter: Linter,
+    unsafe: bool,
+    corpus_fixes: dict[tuple[str, int | None, str | None], list[Finding]],
+) -> _SourceFix:
+    """A container file: each ``<doc>`` element's inner text fixed as its own document and put back in
+    place; tags and everything between elements stay byte for byte. Written only when lossless."""
+    fixed: Counter[str] = Counter()
+    remaining: list[Finding] = []
+    problems: list[InputProblem] = []
+    texts: dict[int, str] = {}
+    drop: set[int] = set()
+    for doc in source.documents:
+        assert doc.record is not None
+        preset = corpus_fixes.get((doc.path, doc.record, doc.field_name), ())
+        drops = [f for f in preset if f.fix is not None and f.fix.drop_record]
+        if drops:
+            drop.add(doc.record)
+            fixed[drops[0].code] += 1
+            continue
+        outcome = linter.fix(doc, unsafe, preset)
+        fixed.update(outcome.fixed)
+        remaining.extend(outcome.remaining)
+        if not outcome.converged:
+            problems.append(InputProblem(source.display, f"fixes did not converge in doc {doc.record}"))
+        if outcome.text != doc.text:
+            texts[doc.record] = outcome.text
+    old = source.text
+    remaining = [f for f in remaining if f.record not in drop]
+    if not texts and not drop:
+        return _SourceFix(old, old, None, remaining, fixed, problems)
+    new, dropped = render_container(source, texts, frozenset(drop))
+    data = None
+    if source.lossless:
+        try:
+            data = encode_output(new, source.encoding, source.bom)
+        except UnicodeEncodeError:
+            data = None
+    if data is None:  # never rewritten: report what is there, as it is there
+        problems.append(InputProblem(source.display, _NOT_REWRITTEN))
+        remaining = [f for doc in source.documents for f in linter.check(doc)]
+        return _SourceFix(old, old, None, remaining, Counter(), problems)
+    return _SourceFix(old, new, data, remaining, fixed, problems, dropped)
 
 
 def sidecar_path(path: Path) -> Path:

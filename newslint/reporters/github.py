@@ -66,7 +66,7 @@ def render(result: RunResult, options: ReportOptions) -> str:
 def annotation(finding: Finding) -> str:
     start, end = finding.location, finding.end_location
     message = f"{finding.display_path()}:{start.line}:{start.column}: {finding.code} {finding.message}"
-    if finding.record is not None:
+    if finding.record is not None and not finding.in_container:  # (a container's <doc>: the file's lines)
         if finding.field_name:
             message += f" (field {finding.field_name})"
         props: dict[str, object] = {"file": finding.path, "line": finding.record, "endLine": finding.record}

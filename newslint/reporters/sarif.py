@@ -156,7 +156,13 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
     uri = artifact_uri(finding.path)
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
     properties: dict[str, Any] = {"severity": finding.severity.value}
-    if finding.record is None:
+    if finding.in_container:  # a container's <doc> element: line:column are the file's own
+        where = f"doc {finding.record}"
+        location["logicalLocations"] = [
+            {"name": where, "fullyQualifiedName": f"{finding.path}:{where}", "kind": "element"}
+        ]
+        properties.update(doc=finding.record)
+    if finding.record is None or finding.in_container:
         location["physicalLocation"]["region"] = {
             "startLine": finding.location.line,
             "startColumn": finding.location.column,
