@@ -169,18 +169,23 @@ class ResultCache:
                 if not tag.exists():
                     tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
                 self._made.add(key[:2])
-            data = dumps(value, b"cache")
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, folder / key)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            replace_file(folder / key, dumps(value, b"cache"))
         except (OSError, TypeError):
             self.enabled = False
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: readers (and
+    runs sharing the folder) see the old entry or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _user_cache_dir() -> Path:
@@ -227,14 +232,6 @@ def spec_cache_put(paths: list[Path], specs: Any) -> None:
     try:
         data = dumps((key, list(specs)), b"specs")
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, folder / SPEC_CACHE_NAME)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        replace_file(folder / SPEC_CACHE_NAME, data)
     except (OSError, TypeError):
         pass
