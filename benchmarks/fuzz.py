@@ -1053,7 +1053,7 @@ class Judge:
         if final != after:
             changed = sorted(k for k in set(final) | set(after) if final.get(k) != after.get(k))
             return _set(result, "nonidempotent", f"a second fix changed {changed}, "
-                        f"applying {self._second_codes(case, after, unsafe)}: "
+                        f"{self._second_codes(case, before, after, changed, unsafe)}: "
                         + _first_difference(after.get(changed[0], b""), final.get(changed[0], b"")))
         stray = sorted(k for k in set(after) - set(before) if not k.endswith(".dropped"))
         if stray:
@@ -1067,26 +1067,37 @@ class Judge:
                 return _set(result, "mismatch", mismatch)
         return result
 
-    def _second_codes(self, case: Case, after: dict[str, bytes], unsafe: bool) -> str:
-        """The checks whose fixes a second ``fix`` applies (and on which formats), for the verdict."""
-        from newslint.decoding import decode_bytes
+    def _second_codes(self, case: Case, before: dict[str, bytes], after: dict[str, bytes], changed: list[str],
+                      unsafe: bool) -> str:
+        """Why a second ``fix`` changed ``changed``: a file whose format (as detected from its content)
+        is not the same after the first fix, and the checks whose fixes apply to those files."""
+        from newslint.decoding import BinaryInputError, decode_bytes
         from newslint.document import detect_format
 
+        def fmt(name: str, data: bytes | None) -> str:
+            try:
+                return detect_format((self.root / name).as_posix(), decode_bytes(data or b"").text).value
+            except BinaryInputError:
+                return "binary"
+
+        flips = [f"{name} read as {fmt(name, before.get(name))}, then as {fmt(name, after[name])}"
+                 for name in changed if name in before and fmt(name, before.get(name)) != fmt(name, after[name])]
         scratch = self.root.parent / (self.root.name + "-second")
         materialise(Case(case.family, after, case.targets, case.options), scratch)
         check = call_main(_argv(case, scratch, "check"))
+        shutil.rmtree(scratch, ignore_errors=True)
         try:
             findings = json.loads(check.out)
         except ValueError:
             return "?"
         codes = set()
         for finding in findings:
-            if finding.get("fix") and finding["fix"]["applicability"] in (("safe", "unsafe") if unsafe else ("safe",)):
-                name = Path(finding["path"]).relative_to(scratch).as_posix()
-                fmt = detect_format(finding["path"], decode_bytes(after[name]).text).value
-                codes.add(f"{finding['code']} ({fmt})")
-        shutil.rmtree(scratch, ignore_errors=True)
-        return ", ".join(sorted(codes)) or "none"
+            name = Path(finding["path"]).relative_to(scratch).as_posix()
+            if name in changed and finding.get("fix") and \
+                    finding["fix"]["applicability"] in (("safe", "unsafe") if unsafe else ("safe",)):
+                codes.add(finding["code"])
+        return (f"format changed ({'; '.join(flips)}), " if flips else "") + \
+            f"applying {', '.join(sorted(codes)) or 'none'}"
 
     # -- text lost ---------------------------------------------------------------------------------
 
@@ -1435,6 +1446,9 @@ def signature(verdict: Verdict) -> str:
         where = f"{frames[-1][0].split('newslint/', 1)[-1]}:{frames[-1][1]}" if frames else "?"
         return f"crash: {last.split(':', 1)[0]} in {where}: {last[:100]}"
     head = detail.splitlines()[0] if detail else ""
+    if verdict.outcome == "nonidempotent":  # why: "format changed (…), applying NL…", file names left out
+        why = re.search(r"\], (.*?): first difference", head)
+        return f"nonidempotent: {re.sub(r'[^ (;]+ read as', 'read as', why.group(1)) if why else '?'}"
     head = re.sub(r"^[^:]*: ", "", head)  # the file name
     head = re.sub(r"(record|line|offset) \d+", r"\1 N", head)
     return f"{verdict.outcome}: {head[:90]}"
@@ -1447,10 +1461,11 @@ def signature(verdict: Verdict) -> str:
 KNOWN: tuple[tuple[str, str, str, str], ...] = (
     ("reencoded", r"rewritten as utf-8 \(was (?!utf)", "runner.py",
      "a non-UTF-8 JSONL file is rewritten as UTF-8 although no NL102 finding said so"),
-    ("nonidempotent", r"applying (?:(?:NL5\d\d|NL60[12]|NL403) \(\w+\)(?:, )?)+:", "runner.py",
-     "corpus checks (duplicates, names) see the text before the document fixes; a second fix finds more"),
-    ("nonidempotent", r"changed \['[^']*\.txt'\], applying [^:]*\(jsonl\)", "document.py",
-     "a .txt file detected as plain text, fixed as such, is JSONL on the next run"),
+    ("nonidempotent", r"^nonidempotent: applying (?:NL5\d\d|NL60[12]|NL403)(?:, (?:NL5\d\d|NL60[12]|NL403))*$",
+     "runner.py", "corpus checks (duplicates, names) see the text before the document fixes; a second fix finds more"),
+    ("nonidempotent", r"^nonidempotent: format changed \(read as \w+, then as \w+", "document.py",
+     "the format detected from the content changes with the fix (JSONL-looking .txt read as plain text on one run"
+     " and as JSONL on the next, or back; an .html file whose fix uncovers front matter becomes Markdown)"),
     ("nonidempotent", r"first difference at byte \d+: b'\\xef\\xbb\\xbf", "runner.py / inputs.py",
      "a JSONL line starting with U+FEFF becomes the file's byte-order mark once the lines before it are dropped"),
 )
@@ -1460,7 +1475,7 @@ def known(verdict: Verdict) -> str | None:
     """The known issue this failure is, as "where: what", or None for a new one."""
     text = signature(verdict) + "\n" + verdict.detail
     for outcome, pattern, where, what in KNOWN:
-        if verdict.outcome == outcome and re.search(pattern, text):
+        if verdict.outcome == outcome and re.search(pattern, text, re.M):
             return f"{where}: {what}"
     return None
 
