@@ -19,7 +19,6 @@ set back. A recently changed ("racy") file is hashed again on each run until it 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import gc
@@ -27,11 +26,11 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from newslint import __version__
+from newslint.atomic import atomic_write, sweep
 from newslint.datafile import DataError, dumps
 from newslint.datafile import loads as _data_loads
 
@@ -110,6 +109,8 @@ class ResultCache:
         self.folder = root / fingerprint
         self.enabled = True
         self._made: set[str] = set()  # subfolders this process made or found (a cold run puts thousands)
+        self.scratch = self.folder / "tmp"  # every temporary file of the cache, so one listing sweeps them
+        sweep(self.scratch)  # what runs killed mid-write left behind
 
     def key(self, display: str, data: bytes) -> str:
         digest = hashlib.blake2b(data, digest_size=20)
@@ -164,28 +165,16 @@ class ResultCache:
         folder = self.folder / key[:2]
         try:
             if key[:2] not in self._made:
+                if not self._made:
+                    self.scratch.mkdir(parents=True, exist_ok=True)
                 folder.mkdir(parents=True, exist_ok=True)
                 tag = self.folder.parent / "CACHEDIR.TAG"
                 if not tag.exists():
                     tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
                 self._made.add(key[:2])
-            replace_file(folder / key, dumps(value, b"cache"))
+            atomic_write(folder / key, dumps(value, b"cache"), durable=False, scratch=self.scratch)
         except (OSError, TypeError):
             self.enabled = False
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: readers (and
-    runs sharing the folder) see the old entry or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _user_cache_dir() -> Path:
@@ -232,6 +221,6 @@ def spec_cache_put(paths: list[Path], specs: Any) -> None:
     try:
         data = dumps((key, list(specs)), b"specs")
         folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / SPEC_CACHE_NAME, data)
+        atomic_write(folder / SPEC_CACHE_NAME, data, durable=False)
     except (OSError, TypeError):
         pass

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newslint.atomic import atomic_write
 from newslint.datafile import DataError, dumps, is_kind, loads
 
 FORMAT_VERSION = 2
@@ -98,15 +98,7 @@ def save_index(path: Path, index: CorpusIndex) -> None:
     data = dumps({"version": FORMAT_VERSION, "fingerprint": index.fingerprint, "refs": index.refs,
                   "summaries": index.summaries}, _KIND)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data)
 
 
 @contextlib.contextmanager

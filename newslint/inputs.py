@@ -8,14 +8,12 @@ Writes are atomic: a temporary file in the same folder, the original mode copied
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import fnmatch
 import json
 import os
 import re
-import socket
 import stat
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +192,7 @@ def read_source(
                 display, f"record not checked: a line of {_mib(len(raw))}, over the {_mib(MAX_DOCUMENT_BYTES)} limit",
                 number))
             continue
-        stripped = raw.strip()
+        stripped = raw.strip().lstrip("\ufeff")  # a BOM inside: files concatenated with ``cat``
         if not stripped:
             source.lines.append(JsonlLine(raw, None))
             continue
@@ -382,73 +380,36 @@ def render_jsonl(
         record.update(changed)
         body = line.raw.rstrip("\r\n")
         ending = line.raw[len(body):]
+        lead = body[:len(body) - len(body.lstrip("\ufeff \t"))]
         ascii_only = "\\u" in body and body.isascii()
         compact = '": ' not in body and '", "' not in body
         separators = (",", ":") if compact else (", ", ": ")
-        out.append(json.dumps(record, ensure_ascii=ascii_only, separators=separators) + ending)
+        dumped = json.dumps(record, ensure_ascii=ascii_only, separators=separators)
+        out.append(lead + dumped + ending)
     return "".join(out), dropped
 
 
-def encode_output(text: str, encoding: str, bom: bool) -> bytes:
-    return encode_text(text, encoding, bom)
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler for JSONL: a character the file's encoding cannot hold — one a fix
+    brought in, or a lone surrogate (a valid JSON escape, ``"\\ud800"``, that no codec can write as a
+    character) — is written as a JSON escape. Characters outside strings are ASCII, so every such
+    character is inside a string."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start:error.end].encode("utf-16-be", "surrogatepass")
+    escapes = "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+    return escapes, error.end
 
 
-_TMP_SUFFIX = ".newslint-tmp"
-_HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+codecs.register_error("newslint-json-escape", _json_escape)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file.
-
-    The temporary file is named ``.<name>.<pid>@<host>.<random>.newslint-tmp``. A run killed between
-    creating it and the rename (SIGKILL, power loss) leaves it behind, and the file itself unchanged;
-    the next run that writes the file removes such leftovers of processes of this host that are gone
-    (never those of a live process: two runs may write the same file at once)."""
-    mode = None
-    with contextlib.suppress(OSError):
-        mode = path.stat().st_mode & 0o7777
-    _remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}@{_HOST}.", suffix=_TMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def encode_output(text: str, encoding: str, bom: bool, *, jsonl: bool = False) -> bytes:
+    """Bytes to write back. JSONL keeps the file's encoding too: a character it cannot hold (from a
+    fix) becomes a JSON escape rather than the file changing encoding."""
+    if not jsonl:
+        return encode_text(text, encoding, bom)
+    data = text.encode(encoding, "newslint-json-escape")
+    return codecs.BOM_UTF8 + data if bom and encoding == "utf-8" else data
 
 
-def _remove_stale_temporaries(path: Path) -> None:
-    prefix = f".{path.name}."
-    with contextlib.suppress(OSError):
-        with os.scandir(path.parent) as listing:
-            names = [e.name for e in listing if e.name.startswith(prefix) and e.name.endswith(_TMP_SUFFIX)]
-        for name in names:
-            owner = name[len(prefix):].split(".", 1)[0]
-            pid, _, host = owner.partition("@")
-            if host != _HOST or not pid.isdigit() or _alive(int(pid)):
-                continue
-            with contextlib.suppress(OSError):
-                os.unlink(path.parent / name)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid() or os.name != "posix":  # (on Windows, os.kill(pid, 0) would end the process)
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process (EPERM): alive
-        return True
-    # a killed process nobody has reaped yet (a container without an init) is a zombie: gone too
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rpartition(b")")[2].split()[:1] != [b"Z"]
-    except OSError:
-        return True

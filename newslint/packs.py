@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,9 @@ def parse_check(entry: Any, path: Path, index: int) -> CheckSpec:
             raise PackError(f"{where}: '{key}' is required and must be a string")
     if not _CODE.match(code):
         raise PackError(f"{where}: code must look like NL123")
+    template_problem = message_template_problem(entry["message"])
+    if template_problem:
+        raise PackError(f"{where}: message {entry['message']!r}: {template_problem}")
     if not _NAME.match(entry["name"]):
         raise PackError(f"{where}: name {entry['name']!r} must be kebab-case")
     try:
@@ -255,3 +259,22 @@ def parse_examples(raw: Any, where: str) -> tuple[Example, ...]:
             out.append(Example(text=item["text"], flagged=key == "flagged", fixed=fixed, format=fmt,
                                encoding=encoding))
     return tuple(out)
+
+
+def message_template_problem(message: str) -> str | None:
+    """Why a check's message template cannot be rendered, or None. Fields are plain names
+    (``{line}``), filled from what a hit reports; braces meant as text are doubled (``{{``). No
+    attribute or index lookups, conversions or format specs: a pack is data, and its template must
+    neither fail at report time nor reach into the objects behind a hit's values."""
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError as exc:
+        return f"{exc} (write a literal brace as '{{{{' or '}}}}')"
+    for _text, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not name.isidentifier():
+            return f"field {{{name}}} must be a plain name such as {{line}}"
+        if spec or conversion:
+            return f"field {{{name}}} takes no conversion or format spec"
+    return None

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newslint.atomic import atomic_write
 from newslint.cache import CACHE_DIR, ResultCache, Signature, config_fingerprint, read_signed, signature
 from newslint.config import Settings
 from newslint.datafile import DataError, loads_body
 from newslint.decoding import BinaryInputError
+from newslint.document import Document, detect_format
 from newslint.inputs import (
     SourceFile,
-    atomic_write,
     discover,
     encode_output,
     load,
@@ -40,7 +41,7 @@ from newslint.inputs import (
 )
 from newslint.linter import Linter, applicable
 from newslint.model import Finding, Position
-from newslint.registry import CheckSpec, CorpusDetector
+from newslint.registry import PATTERN_LIMITS, CheckSpec, CorpusDetector, PatternTimeout
 from newslint.report import InputProblem, RunResult
 from newslint.selection import matches, select_checks
 from newslint.spool import Chunk, FindingLog, FindingStats, RefTable, Spool, SummaryRun, dumps, seal_findings
@@ -338,7 +339,9 @@ class _Worker:
                 for n in owners:
                     detector = self.corpus[n]
                     if detector.check.applies_to(doc):
-                        result.summaries[n].append((index, detector.map(doc)))
+                        summary = _map_bounded(detector, doc, result.problems)
+                        if summary is not _STOPPED:
+                            result.summaries[n].append((index, summary))
         linter = self.linter_for(loaded.display)
         if not self.request.fix:
             for doc in loaded.documents:
@@ -565,15 +568,29 @@ def _results(request: RunRequest, tasks: list[Task], jobs: int, worker: _Worker)
             yield cached.pop(n) if n in cached else next(fresh)
 
 
+# A fix run with corpus checks alternates a corpus check pass and a writing pass until the writing
+# pass changes nothing or the corpus has no fix left; this many writing passes at most.
+MAX_CORPUS_FIX_ROUNDS = 4
+
+
 def run(request: RunRequest) -> RunOutput:
     """Check or fix. A fix run whose corpus checks can fix something checks the corpus first, so
-    their edits (computed on the unchanged text) are applied with the first round of each file."""
+    their edits (computed on the unchanged text) are applied with the first round of each file.
+    Fixes change what the corpus checks see (two articles that differed only by an entity are
+    duplicates once it is fixed), so after a pass that wrote files the corpus is checked again, and
+    fixed again if it has to be: a second ``fix`` finds nothing more, and the corpus findings left
+    are located in the text as written."""
     if "-" in request.paths and request.stdin_data is None:
         from newslint.inputs import read_stdin
 
         request = dataclasses.replace(request, stdin_data=read_stdin())  # once, for every pass
     corpus_specs = [s for s in request.specs if s.scope.value == "corpus"]
-    if request.fix and corpus_specs and not request.corpus_fixes:
+    if not (request.fix and corpus_specs and not request.corpus_fixes):
+        return _run(request)
+    document_specs = [s for s in request.specs if s.scope.value != "corpus"]
+    writes = not request.diff and request.stdin_data is None  # else the next pass would see the old text
+
+    def check_corpus() -> tuple[dict[tuple[str, int | None, str | None], list[Finding]], list[Finding]]:
         first = run(dataclasses.replace(request, fix=False, diff=False, specs=corpus_specs, cache=False, render=None))
         groups: dict[tuple[str, int | None, str | None], list[Finding]] = {}
         reported: list[Finding] = []
@@ -582,12 +599,29 @@ def run(request: RunRequest) -> RunOutput:
                 groups.setdefault((finding.path, finding.record, finding.field_name), []).append(finding)
             else:
                 reported.append(finding)
-        document_specs = [s for s in request.specs if s.scope.value != "corpus"]
+        return groups, reported
+
+    groups, reported = check_corpus()
+    fixed: Counter[str] = Counter()
+    changed: dict[str, None] = {}
+    for _ in range(MAX_CORPUS_FIX_ROUNDS):
         output = run(dataclasses.replace(request, specs=document_specs, corpus_fixes=groups))
-        output.result.findings = FindingLog.of(sorted([*output.result.findings, *reported], key=Finding.sort_key))
-        output.result.checks = {s.code: s for s in request.specs}
-        return output
-    return _run(request)
+        fixed.update(output.result.fixed)
+        changed.update(dict.fromkeys(output.changed_paths))
+        if not writes or not output.changed_paths:
+            break
+        groups, reported = check_corpus()  # on the text as written
+        if not groups:
+            break
+    else:  # still not settled: what is left to fix is reported, not applied
+        reported.extend(f for group in groups.values() for f in group)
+    output.result.findings = FindingLog.of(sorted([*output.result.findings, *reported], key=Finding.sort_key))
+    output.result.checks = {s.code: s for s in request.specs}
+    output.result.fixed = fixed
+    if writes:
+        output.changed_paths = list(changed)
+        output.result.files_changed = len(changed)
+    return output
 
 
 def _run(request: RunRequest) -> RunOutput:
@@ -872,6 +906,8 @@ def _fix_source(
             problems.append(InputProblem(source.display, "fixes did not converge; file left partly fixed"))
         if outcome.text == doc.text and outcome.encoding == doc.encoding:
             return _SourceFix(doc.text, doc.text, None, remaining, fixed, problems)
+        if _format_changed(source, outcome.text):
+            return _not_rewritten_reread(source, doc.text, outcome.text, linter, problems)
         try:
             data = encode_output(outcome.text, outcome.encoding, source.bom)
         except UnicodeEncodeError:
@@ -903,7 +939,30 @@ def _fix_source(
         remaining = [f for doc in source.documents for f in linter.check(doc)]  # as they are in the file
         return _SourceFix(old, old, None, remaining, Counter(), problems)
     new, dropped = render_jsonl(source, texts, frozenset(drop))
-    return _SourceFix(old, new, encode_output(new, "utf-8", source.bom), remaining, fixed, problems, dropped)
+    if source.first_record == 1 and _format_changed(source, new):
+        return _not_rewritten_reread(source, old, new, linter, problems)
+    data = encode_output(new, source.encoding, source.bom, jsonl=True)
+    return _SourceFix(old, new, data, remaining, fixed, problems, dropped)
+
+
+def _format_changed(source: SourceFile, new_text: str) -> bool:
+    """Whether the fixed text would be read as another format than the file was (its format is
+    judged from its content where the extension does not say: a ``.txt`` of JSON lines, an ``.html``
+    file that a fix would leave starting with front matter). Written, it would be checked differently
+    next time — and a second ``fix`` would fix more."""
+    return detect_format(source.display, new_text) is not source.format
+
+
+def _not_rewritten_reread(
+    source: SourceFile, old: str, new: str, linter: Linter, problems: list[InputProblem]
+) -> _SourceFix:
+    """The file is left as it is (a warning, not an error) and its findings reported as they are."""
+    after = detect_format(source.display, new)
+    problems.append(InputProblem(
+        source.display, f"not rewritten: once fixed it would be read as {after.value}, not {source.format.value}; "
+        "give the file its format's extension, or fix it by hand", skipped=True))
+    remaining = [f for doc in source.documents for f in linter.check(doc)]  # as they are in the file
+    return _SourceFix(old, old, None, remaining, Counter(), problems)
 
 
 def _fix_container(
@@ -952,6 +1011,25 @@ def _fix_container(
     return _SourceFix(old, new, data, remaining, fixed, problems, dropped)
 
 
+_STOPPED = object()
+
+
+def _map_bounded(detector: CorpusDetector, doc: Document, problems: list[InputProblem]) -> Any:
+    """A corpus check's map of one document, its user-pack patterns within their time budget (the
+    whole map shares it, as a document check's detect does). A map stopped by its limit leaves the
+    document out of that check, with one input problem naming the check."""
+    PATTERN_LIMITS.deadline = 0.0
+    try:
+        return detector.map(doc)
+    except PatternTimeout as exc:
+        spec = detector.check
+        problems.append(InputProblem(doc.path, f"{spec.code} ({spec.name}): {exc.describe()}; check skipped",
+                                     doc.record))
+        return _STOPPED
+    finally:
+        PATTERN_LIMITS.deadline = -1.0
+
+
 def sidecar_path(path: Path) -> Path:
     """Where dropped JSONL records go: beside the file, named so directory walks skip it."""
     return path.with_name(path.name + ".dropped")
@@ -964,7 +1042,10 @@ def keep_dropped(path: Path, lines: list[str]) -> None:
         previous = sidecar.read_bytes()
     except FileNotFoundError:
         previous = b""
-    atomic_write(sidecar, previous + "".join(lines).encode("utf-8"))
+    batch = "".join(lines).encode("utf-8", "surrogatepass")
+    if batch and previous.endswith(batch) and (len(previous) == len(batch) or previous[-len(batch) - 1:][:1] == b"\n"):
+        return  # a run killed after writing the sidecar and before the file: these lines are kept already
+    atomic_write(sidecar, previous + batch)
 
 
 def _unified_diff(path: str, old: str, new: str) -> str:

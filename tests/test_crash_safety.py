@@ -263,7 +263,8 @@ def test_two_check_runs_share_one_cache_and_one_index(trees, tmp_path: Path) -> 
 def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
     """What a SIGKILL between the temporary file and the rename leaves, the next write of the file
     removes; a live process's temporary file (another run writing the same file) is never touched."""
-    from newslint.inputs import _HOST, atomic_write
+    from newslint.atomic import HOST as _HOST
+    from newslint.atomic import atomic_write
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(gone.stdout)
@@ -281,3 +282,26 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: 
     assert live.exists() and other_host.exists() and other_file.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".newslint-tmp")) == sorted(
         p.name for p in (live, other_host, other_file))
+
+
+def test_leftovers_of_killed_cache_and_index_writers_are_swept(tmp_path: Path) -> None:
+    """The cache keeps its temporary files in one folder, swept when a run opens the cache; the index
+    is written like any file. What a killed writer left in either is gone after the next run."""
+    from newslint.atomic import HOST
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    (tmp_path / "a.txt").write_text("北京&nbsp;新闻。\n", encoding="utf-8")
+    index = tmp_path / ".newslint" / "corpus.index"
+    args = [*NEWSLINT, "check", "--cache-dir", ".newslint_cache", "--index", str(index), "a.txt"]
+    subprocess.run(args, cwd=tmp_path, capture_output=True, check=False)
+    scratch = next((tmp_path / ".newslint_cache").glob("*/tmp"))
+    stale_entry = scratch / f".ab12.{dead_pid}@{HOST}.k3j4h5.newslint-tmp"
+    stale_index = index.parent / f".corpus.index.{dead_pid}@{HOST}.m6n7b8.newslint-tmp"
+    for path in (stale_entry, stale_index):
+        path.write_bytes(b"half")
+    (tmp_path / "a.txt").write_text("北京&amp;新闻。\n", encoding="utf-8")  # so the index is written again
+    proc = subprocess.run(args, cwd=tmp_path, capture_output=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert not stale_entry.exists() and not stale_index.exists()
+    assert not [p for p in tmp_path.rglob("*") if TEMPORARY.search(p.name)]

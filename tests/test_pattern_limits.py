@@ -289,3 +289,20 @@ def test_linter_drops_a_stopped_checks_hits_and_resets_the_budget(tmp_path: Path
     # the next task starts afresh, and a clean document is checked in full
     assert [f.code for f in linter.check(file_document("e.txt", "x\ny\n", Format.PLAIN))] == ["NL960", "NL961"]
     assert MAX_PATTERN_TIMEOUTS == 3
+
+
+def test_a_user_boilerplate_pattern_of_the_duplicate_checks_is_bounded(tmp_path: Path) -> None:
+    """NL501/NL502 drop boilerplate lines in every document's corpus map; a user's pattern there is
+    time-limited like any pack pattern, and a stopped map leaves that document out of the check."""
+    (tmp_path / ".newslint.yaml").write_text("params:\n  NL501:\n    boilerplate: ['(a+)+$']\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(f"正文&nbsp;第一段。\n{EVIL_LINE}\n", encoding="utf-8")
+    article = "国家统计局今日发布数据，一季度国内生产总值同比增长百分之五点三，好于市场预期。\n"
+    (tmp_path / "one.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "two.txt").write_text(article, encoding="utf-8")
+    code, out, err, seconds = newslint("check", "--select", "NL501,NL104", ".", cwd=tmp_path, timeout=60)
+    assert seconds < 20 and code == 2, (seconds, out, err)
+    assert "bad.txt: error: NL501 (duplicate): pattern took longer than 1.0 s on this document; " \
+        "check skipped" in out + err, out + err
+    assert "Traceback" not in err
+    assert "two.txt:1:1: NL501" in out  # the other documents are still compared
+    assert "bad.txt:1:3: NL104" in out

@@ -12,6 +12,7 @@ front-matter guards of the fixer, together.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -306,7 +307,7 @@ def test_unreadable_folder_and_file_as_a_user(tmp_path: Path, capsys) -> None:
 def test_a_file_that_cannot_be_written_is_an_error(tmp_path: Path, capsys, monkeypatch) -> None:
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(TAGGED, encoding="utf-8")
-    write = inputs.atomic_write
+    write = runner.atomic_write
 
     def read_only_a(path: Path, data: bytes) -> None:
         if path.name == "a.txt":
@@ -576,3 +577,89 @@ def test_a_file_swapped_for_a_fifo_after_discovery_is_refused_not_read(tmp_path:
     os.mkfifo(tmp_path / "a.txt")  # opening it for a blocking read would wait for a writer forever
     with pytest.raises(OSError, match="not a regular file"):
         read_signed(tmp_path / "a.txt")
+
+
+def test_jsonl_fix_keeps_lone_surrogate_escapes_and_the_files_encoding(tmp_path: Path, capsys) -> None:
+    """A record holding a lone surrogate (a valid JSON escape no codec can write as a character)
+    keeps it as an escape; a GB18030 JSONL file stays GB18030 (no NL102 said otherwise)."""
+    lone = tmp_path / "lone.jsonl"
+    lone.write_text('{"id": 1, "text": "北京&nbsp;新闻 \\ud800 完"}\n', encoding="utf-8")
+    gbk = tmp_path / "gbk.jsonl"
+    record = '{"id": 1, "text": "国家统计局今日发布数据&nbsp;，一季度国内生产总值同比增长。"}\n'
+    gbk.write_bytes(record.encode("gb18030"))
+    code, out, err = run(capsys, "fix", "--select", "NL104", str(tmp_path))
+    no_traceback(out, err)
+    assert code == 0, out
+    assert lone.read_text(encoding="utf-8") == '{"id": 1, "text": "北京 新闻 \\ud800 完"}\n'
+    assert gbk.read_bytes() == record.replace("&nbsp;", " ").encode("gb18030")
+
+
+def test_a_jsonl_line_led_by_a_byte_order_mark_is_a_record(tmp_path: Path, capsys) -> None:
+    """``cat a.jsonl b.jsonl`` puts b's BOM at the start of a line: the record is read (and stays one
+    when the lines before it are dropped and it becomes the file's first line)."""
+    path = tmp_path / "joined.jsonl"
+    article = "国家统计局今日发布数据，一季度国内生产总值同比增长百分之五点三，好于市场预期。"
+    path.write_text(json.dumps({"text": article}, ensure_ascii=False) + "\n"
+                    + "\ufeff" + json.dumps({"text": "北京&nbsp;新闻"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", "--select", "NL104", str(path))
+    assert code == 1 and "joined.jsonl:record 2:1:3: NL104" in out and "malformed" not in out + err, out + err
+    code, out, err = run(capsys, "fix", "--select", "NL104", str(path))
+    assert code == 0, out + err
+    assert path.read_text(encoding="utf-8").endswith("\ufeff" + '{"text": "北京 新闻"}\n')
+
+
+def test_a_killed_fix_does_not_keep_dropped_records_twice(tmp_path: Path) -> None:
+    """The sidecar is written before the file; a run killed in between drops the same records again
+    next time, and they are not appended a second time."""
+    path = tmp_path / "a.jsonl"
+    runner.keep_dropped(path, ['{"id": 1}\n'])
+    runner.keep_dropped(path, ['{"id": 2}\n', '{"id": 3}\n'])
+    runner.keep_dropped(path, ['{"id": 2}\n', '{"id": 3}\n'])  # the same batch again: the killed run's
+    runner.keep_dropped(path, ['{"id": 1}\n'])  # kept already, but not last: appended (nothing is lost)
+    assert runner.sidecar_path(path).read_text(encoding="utf-8") == (
+        '{"id": 1}\n{"id": 2}\n{"id": 3}\n{"id": 1}\n')
+
+
+def test_a_pack_message_template_that_cannot_render_is_refused_at_load(tmp_path: Path, capsys) -> None:
+    for message, why in (("found {match{", "unexpected '{'"), ("{match.__class__}", "plain name"),
+                         ("{match:>999999999}", "format spec")):
+        (tmp_path / "pack.yml").write_text(
+            "checks:\n  - code: NL950\n    name: brace\n    kind: pattern\n"
+            f"    message: {json.dumps(message)}\n    params:\n      pattern: 'a'\n", encoding="utf-8")
+        (tmp_path / ".newslint.yaml").write_text("packs: [pack.yml]\n", encoding="utf-8")
+        (tmp_path / "a.txt").write_text("aaa\n", encoding="utf-8")
+        code, out, err = run(capsys, "check", "--config", str(tmp_path / ".newslint.yaml"), str(tmp_path / "a.txt"))
+        no_traceback(out, err)
+        assert code == 2, (message, out, err)
+        assert "NL950" in err and why in err and len(err.strip().splitlines()) == 1, (message, err)
+
+
+def test_fix_settles_corpus_checks_on_the_fixed_text(tmp_path: Path, capsys) -> None:
+    """A mojibake repair makes record 2 a copy of record 1: the same ``fix`` drops it (the corpus is
+    checked again on the text as written), so a second ``fix`` has nothing left to do."""
+    article = "国家统计局今日发布数据，一季度国内生产总值同比增长百分之五点三，好于市场预期。消费和投资稳步回升。"
+    broken = article.replace("今日", "今日".encode().decode("cp1252"))
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n"
+                            for n, t in ((1, article), (2, broken))), encoding="utf-8")
+    code, out, err = run(capsys, "fix", "--no-cache", str(path))
+    assert code == 0 and "NL101: 1, NL501: 1" in out, out + err
+    assert path.read_text(encoding="utf-8") == json.dumps({"id": 1, "text": article}, ensure_ascii=False) + "\n"
+    assert json.loads(runner.sidecar_path(path).read_text(encoding="utf-8")) == {"id": 2, "text": article}
+    before = path.read_bytes()
+    code, out, err = run(capsys, "fix", "--no-cache", str(path))
+    assert code == 0 and path.read_bytes() == before and "Fixed" not in out, out
+
+
+def test_a_fix_that_would_change_how_the_file_is_read_is_not_written(tmp_path: Path, capsys) -> None:
+    """An ``.html`` file that starts with a stray U+FEFF before front matter: removing it would make
+    the file Markdown on the next run (checked differently, fixed differently). It is left as it is,
+    with a warning, so ``fix`` stays idempotent."""
+    path = tmp_path / "a.html"
+    data = codecs.BOM_UTF8 + "\ufeff---\ntitle: a\n---\n<p>北京新闻</p>\n".encode()
+    path.write_bytes(data)
+    code, out, err = run(capsys, "fix", str(path))
+    no_traceback(out, err)
+    assert code == 1 and path.read_bytes() == data, out
+    assert "a.html: warning: not rewritten: once fixed it would be read as markdown, not html" in err + out
+    assert "Left 1 file as it was" in out and "non-text" not in out

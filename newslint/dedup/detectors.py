@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
 
 from newslint.dedup.normalize import Boilerplate, body_text, compile_boilerplate, normalize
+from newslint.detectors.pattern import compile_generated, compile_pattern
 from newslint.document import Document
 from newslint.model import Hit
 from newslint.registry import CheckSpec, CorpusDetector, PackError, Param
@@ -199,8 +200,15 @@ class _DedupBase(CorpusDetector):
         for name, value in (("boilerplate", patterns), ("boilerplate_phrases", phrases)):
             if value is not None and not all(isinstance(x, str) and x for x in value):
                 raise PackError(f"{name} must be a list of non-empty strings")
+        for pattern in patterns or ():
+            try:
+                compile_pattern(pattern)  # what a pack pattern may be (PackError says what is wrong)
+            except PackError as exc:
+                raise PackError(f"boilerplate: {exc}") from None
         try:
-            self.boilerplate: Boilerplate = compile_boilerplate(patterns, phrases)
+            # a user pack's patterns are time-limited like any pack pattern (the runner catches the
+            # PatternTimeout of a document's map); the shipped defaults run on re
+            self.boilerplate: Boilerplate = compile_boilerplate(patterns, phrases, compile_generated)
         except re.error as exc:
             raise PackError(f"boilerplate: invalid regex: {exc}") from None
 

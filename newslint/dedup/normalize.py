@@ -25,7 +25,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from newslint.document import Document, Role
 
@@ -48,13 +49,20 @@ DEFAULT_PHRASES: tuple[str, ...] = (
 class Boilerplate:
     """Line patterns (matched at line start) and literal phrases (found anywhere in a line)."""
 
-    def __init__(self, patterns: Iterable[str] | None = None, phrases: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        patterns: Iterable[str] | None = None,
+        phrases: Iterable[str] | None = None,
+        compile: Callable[[str], Any] = re.compile,
+    ) -> None:
+        """``compile`` builds the combined pattern: ``re.compile`` for the defaults, the detector's
+        bounded compiler for a user pack's patterns (they run in every document's corpus map)."""
         patterns = list(DEFAULT_BOILERPLATE if patterns is None else patterns)
         self.phrases = tuple(DEFAULT_PHRASES if phrases is None else phrases)
         self.key = (tuple(patterns), self.phrases)  # equal rules give equal canonical texts
         # one alternation, matched at the start of each line: no scan of every position
         self.regex = (
-            re.compile(r"[ \t\u3000]*(?:" + "|".join(f"(?:{p})" for p in patterns) + ")") if patterns else None
+            compile(r"[ \t\u3000]*(?:" + "|".join(f"(?:{p})" for p in patterns) + ")") if patterns else None
         )
 
     def is_boilerplate(self, line: str) -> bool:
@@ -94,9 +102,13 @@ def body_text(doc: Document) -> tuple[str, int]:
     return "\n".join(doc.text[r.start : r.end] for r in regions), regions[0].start
 
 
-def compile_boilerplate(patterns: Iterable[str] | None = None, phrases: Iterable[str] | None = None) -> Boilerplate:
+def compile_boilerplate(
+    patterns: Iterable[str] | None = None,
+    phrases: Iterable[str] | None = None,
+    compile: Callable[[str], Any] = re.compile,
+) -> Boilerplate:
     """Boilerplate rules: ``None`` gives the defaults, an empty list none of that sort."""
-    return Boilerplate(patterns, phrases)
+    return Boilerplate(patterns, phrases, compile)
 
 
 def strip_markup(text: str) -> str:

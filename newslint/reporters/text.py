@@ -128,8 +128,13 @@ def summary(result: RunResult, findings: Iterable[Finding]) -> list[str]:
             f"{plural(len(errors), 'input error')} in {plural(len({p.path for p in errors}), 'file')}"
             " (see above): not everything was checked."
         )
-    if skipped:
-        lines.append(f"Skipped {plural(len({p.path for p in skipped}), 'non-text file')}.")
+    unread = [p for p in skipped if p.message.startswith("skipped")]
+    left = [p for p in skipped if not p.message.startswith("skipped")]
+    if unread:
+        lines.append(f"Skipped {plural(len({p.path for p in unread}), 'non-text file')}.")
+    if left:
+        count = len({p.path for p in left})
+        lines.append(f"Left {plural(count, 'file')} as {'it was' if count == 1 else 'they were'} (see above).")
     if not total_found and not errors:
         fixed_some = result.fix_mode and sum(result.fixed.values()) > 0
         remain = "No findings would remain." if result.dry_run else "No findings remain."
