@@ -178,7 +178,9 @@ class Linter:
         extra = [f for f in preset if applicable(f, unsafe)]
         for _ in range(MAX_FIX_ROUNDS):
             findings = self.check(doc)
-            chosen = extra + [f for f in findings if applicable(f, unsafe) and _may_edit(doc, f, self._roles)]
+            # a corpus check's edits (``preset``) obey the front-matter rule too
+            candidates = extra + [f for f in findings if applicable(f, unsafe)]
+            chosen = [f for f in candidates if _may_edit(doc, f, self._roles)]
             extra = []
             if not chosen:
                 return FixOutcome(doc.text, encoding, fixed, True, findings)
@@ -247,12 +249,12 @@ def _front_matter_parses(text: str) -> bool:
     span = front_matter_span(text)
     if span is None:
         return False
-    import yaml
+    from newslint.document import MAX_FRONT_MATTER_YAML, YamlError, load_yaml
 
     block = text[span[0]:span[1]].strip().strip("-")
     try:
-        yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError:
+        load_yaml(block, MAX_FRONT_MATTER_YAML)
+    except YamlError:
         return False
     return True
 

@@ -72,13 +72,13 @@ def shipped(spec: CheckSpec) -> bool:
 
 
 def _yaml_load(text: str, path: Path) -> Any:
-    import yaml
+    """A pack's YAML, within the limits every YAML newslint reads has (size, alias expansion, depth)."""
+    from newslint.document import YamlError, load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise PackError(f"{path}: not valid YAML: {exc}") from exc
+        return load_yaml(text)
+    except YamlError as exc:
+        raise PackError(f"{path}: not valid YAML: {exc}") from None
 
 
 def load_pack(path: Path) -> list[CheckSpec]:

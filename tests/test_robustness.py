@@ -663,3 +663,34 @@ def test_a_fix_that_would_change_how_the_file_is_read_is_not_written(tmp_path: P
     assert code == 1 and path.read_bytes() == data, out
     assert "a.html: warning: not rewritten: once fixed it would be read as markdown, not html" in err + out
     assert "Left 1 file as it was" in out and "non-text" not in out
+
+
+def test_a_corpus_checks_edit_obeys_the_front_matter_rule() -> None:
+    """Edits a corpus check computed (applied with the first fix round) may not touch front matter
+    unless that check declares it looks there, like any check's."""
+    from newslint.model import Finding, Fix, Position
+
+    text = "---\ntitle: 李明 visits\n---\n李明 visits Beijing.\n"
+    doc = file_document("post.md", text, Format.MARKDOWN)
+    edits = [(text.index("李明"), "Li Ming"), (text.rindex("李明"), "Li Ming")]
+    preset = [Finding("NL602", "name-variant", Severity.WARNING, "", "post.md", at, at + 2, Position(1, 1),
+                      Position(1, 1), fix=Fix((Edit(at, at + 2, new),), Applicability.SAFE)) for at, new in edits]
+    outcome = Linter([]).fix(doc, False, preset)
+    assert outcome.text == "---\ntitle: 李明 visits\n---\nLi Ming visits Beijing.\n"
+
+
+def test_pack_and_glossary_yaml_have_the_config_limits(tmp_path: Path, capsys) -> None:
+    (tmp_path / "pack.yml").write_text(BOMB + "checks: []\n", encoding="utf-8")
+    (tmp_path / ".newslint.yaml").write_text("packs: [pack.yml]\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("正文。\n", encoding="utf-8")
+    started = time.monotonic()
+    code, out, err = run(capsys, "check", "--config", str(tmp_path / ".newslint.yaml"), str(tmp_path / "a.txt"))
+    assert time.monotonic() - started < 30
+    assert code == 2 and err.count("\n") == 1 and "pack.yml: not valid YAML" in err and "alias" in err, err
+    (tmp_path / "glossary.yml").write_text(BOMB, encoding="utf-8")
+    (tmp_path / "pack.yml").write_text(
+        "checks:\n  - code: NL951\n    name: my-glossary\n    kind: glossary\n    message: \"{found}\"\n"
+        "    params:\n      files: [glossary.yml]\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", "--config", str(tmp_path / ".newslint.yaml"), str(tmp_path / "a.txt"))
+    assert time.monotonic() - started < 60
+    assert code == 2 and err.count("\n") == 1 and "glossary.yml" in err and "alias" in err, err

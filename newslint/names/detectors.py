@@ -187,12 +187,14 @@ class GlossaryDetector(Detector):
         base = Path(check.pack).parent if check.pack else Path(".")
         for name in self.p["files"]:
             path = Path(name) if Path(name).is_absolute() else base / name
-            try:
-                import yaml
+            from newslint.document import YamlError, load_yaml
 
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            try:
+                data = load_yaml(path.read_text(encoding="utf-8"))
             except OSError as exc:
                 raise PackError(f"glossary file {path}: {exc.strerror}") from exc
+            except (UnicodeDecodeError, YamlError) as exc:
+                raise PackError(f"glossary file {path}: not valid UTF-8 YAML: {exc}") from None
             if isinstance(data, dict):
                 data = data.get("glossary")
             entries += load_glossary(data, str(path))
