@@ -411,10 +411,16 @@ class RepeatedParagraphDetector(Detector):
     - A repeat counts only within one article. In a container file (SogouCA/TREC ``<doc>…</doc>``,
       RSS ``<item>``, ``<article>``…) every element is an article of its own: a disclaimer that ends
       thirty articles is not a repeat. Front matter is never compared with the body.
-    - Structure is never compared nor deleted: headings, Markdown table rows and separators,
-      tab-separated rows, JSON members (``"comment": "…",``) and lines that are elements of a container
-      format (``<content>…</content>``, ``<contenttitle>``, ``<url>``, ``<docno>``: a tag that is no HTML
-      element). Repeated section headings and table headers are what structured text looks like.
+    - Structure is never compared nor deleted: headings (Markdown, HTML, and a line that is all bold
+      and ends no sentence), Markdown table rows and separators (with or without outer pipes), HTML
+      table rows, tab-separated rows, JSON members (``"comment": "…",``), fenced code, and lines that
+      are elements of a container format (``<content>…</content>``, ``<contenttitle>``, ``<url>``,
+      ``<docno>``: a tag that is no HTML element). Repeated section headings and table headers are
+      what structured text looks like.
+    - Only prose is compared: a line of nothing but links and images (a nav bar at the top and the
+      bottom of a page, the same picture twice) is not, and neither is a short list item that ends no
+      sentence (a document may list one name or title under two headings); a list item that is a
+      sentence, or long, is prose.
     - In hard-wrapped text (short lines that mostly go on in the next one) only whole paragraphs count:
       a line that continues the line before it, or goes on in the next one, is part of a paragraph, and
       two paragraphs may share a line (two clauses of a licence start with the same 60 characters).
@@ -451,6 +457,7 @@ class RepeatedParagraphDetector(Detector):
                 continue
             articles = _article_starts(text, region)
             headings = _heading_starts(text, region)
+            fences = _fenced(text, region)
             wrapped = _hard_wrapped(text[region.start:region.end])
             seen: dict[tuple[int, str], Unit] = {}
             for unit in units(doc, region):
@@ -461,6 +468,8 @@ class RepeatedParagraphDetector(Detector):
                 if not _heavy(folded, min_chars):
                     continue
                 if _structure(text, unit) or (wrapped and not _whole_paragraph(text, unit, region)):
+                    continue
+                if (fences and bisect.bisect_right(fences, unit.start) % 2) or not _prose(text, unit, min_chars):
                     continue
                 key = (bisect.bisect_right(articles, unit.start), folded)
                 earlier = seen.get(key)
@@ -517,8 +526,58 @@ def _structure(text: str, unit: Unit) -> bool:
     if _TSV_ROW.search(line):
         return True
     raw = text[unit.start:unit.end].lstrip(_STRIP)
+    if (unit.text if unit.markup else line).count("|") >= 2:
+        return True  # a table row without outer pipes (`a | b | c`)
+    bold = _HTML_BOLD.match(raw) if unit.markup else _BOLD_LINE.match(line)
+    if bold and not unit.text.rstrip(_STRIP + "*_").endswith(_PROSE_END):
+        return True  # a bold line that ends no sentence: a heading in all but name
     tag = _LEADING_TAG.match(raw) or _LEADING_TAG.match(line)
+    if tag and tag.group(1).lower() in _TABLE_TAGS:
+        return True
     return bool(tag and tag.group(1).lower() not in HTML_ELEMENTS)
+
+
+_BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?:(?!\1).)+\1[:：]?\s*$")
+_HTML_BOLD = re.compile(
+    r"^\s*(?:<(?:p|div|li|center)\b[^>]*>\s*)?<(strong|b)\b[^>]*>[^<]*</\1\s*>"
+    r"\s*(?:</(?:p|div|li|center)\s*>\s*)?$", re.I)
+# A list item's marker: a bullet and a space, `1.` / `1)` / `1、`, `（一）` / `一、`.
+_ITEM = re.compile(r"^\s*(?:[-*+•·]\s+|\d{1,3}[.)](?!\d)\s*|\d{1,3}、"
+                   r"|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+_TABLE_TAGS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot", "table", "caption"})
+# Text ending here ends a sentence (a list item that does is prose).
+_PROSE_END = tuple(".!?。！？…；;”\"'’」』")
+_LINK_OR_IMAGE = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]*>|https?://\S+|www\.\S+")
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.M)
+
+
+def _prose(text: str, unit: Unit, min_chars: int) -> bool:
+    """Whether a unit reads as prose (see the class docstring): not links and images alone, and
+    not a short list item that ends no sentence."""
+    shown = unit.text
+    if ("](" in shown or "http" in shown or "www." in shown) and not _heavy(
+            _LINK_OR_IMAGE.sub(" ", shown).casefold(), min_chars):
+        return False  # links and images, with a few words between them at most
+    if unit.markup:
+        if not _LIST_ITEM_TAG.match(text, unit.start, unit.end):
+            return True
+        item = shown
+    else:
+        marker = _ITEM.match(shown)
+        if marker is None:
+            return True
+        item = shown[marker.end():]
+    item = item.rstrip(_STRIP + "*_")
+    return item.endswith(_PROSE_END) or _heavy(item.casefold(), 3 * min_chars)
+
+
+_LIST_ITEM_TAG = re.compile(r"\s*<li\b", re.I)
+
+
+def _fenced(text: str, region: Region) -> list[int]:
+    """Offsets of the fence lines of fenced code blocks, in pairs (an unclosed fence runs to the end):
+    a unit is inside a block when an odd number of them precede it."""
+    return [m.start() for m in _FENCE.finditer(text, region.start, region.end)]
 
 
 def _hard_wrapped(raw: str) -> bool:
