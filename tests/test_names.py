@@ -174,9 +174,13 @@ def test_summaries_are_small_and_stored_as_data() -> None:
     for doc in docs:
         summary = detector.map(doc)
         data = dump_body(summary)
-        assert len(data) < len(doc.text.encode("utf-8"))
-        lang, keys, names, payload = loads_body(data)  # packed: blocking keys readable without the summary
-        assert lang in ("en", "zh") and loads_body(payload).lang == lang
+        lang, keys, names, payload, stats = loads_body(data)  # packed: keys readable without the summary
+        full = loads_body(payload)
+        assert lang in ("en", "zh") and full.lang == lang
+        # small but for the body text the name alignment needs (English as it is: compressing every
+        # English document cost more CPU than the run's other names work; Chinese compressed)
+        assert len(data) - len(full.body.encode("utf-8")) < len(doc.text.encode("utf-8")) * 0.75
+        assert bool(stats) == (lang == "en")  # an English document's name and anchor keys, for the first pass
         assert keys and all(isinstance(k, str) for k in keys)
 
 

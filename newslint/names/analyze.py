@@ -1,13 +1,14 @@
 """Per-document analysis shared by the names checks (the ``map`` half of the corpus phase).
 
-One pass per document builds a small picklable :class:`Summary`: the language, the Chinese names with
-their title context (no pypinyin needed), the English name and place spans with offsets, and a few
-front-matter fields for explicit translation links. The pairing-only features of an English document
-(numbers, dates, title keywords near each name) are computed only when it holds a romanised Chinese
-name: without one it can never be checked against an original. The three corpus checks map the same
+One pass per document builds a :class:`Summary`: the language, the Chinese names with their title
+context (no pypinyin needed), the English name and place spans with offsets, the normalised anchors
+of both sides (amounts, dates, countries, Latin words: :mod:`newslint.names.anchors`) and a few
+front-matter fields for explicit translation links. Every English document gets its anchors: a
+translation that renders every name wrongly must still pair (that is when NL601 matters); the name
+contexts and head features only when it holds a romanised name. The three corpus checks map the same
 document one after another, so the last analysis is memoised.
-The Chinese text itself is kept zlib-compressed: it is only romanised (pypinyin) in ``reduce``, for
-the few candidate pairs that blocking lets through.
+The body text is kept for the name alignment of confirmed pairs (:mod:`newslint.names.render`): the
+Chinese zlib-compressed (it is only romanised, with pypinyin, in ``reduce``), the English as it is.
 """
 
 from __future__ import annotations
@@ -59,9 +60,26 @@ class Summary:
     zh_title_names: tuple = ()
     zh_title_numbers: tuple = ()
     han_packed: bytes = b""
+    # both sides: normalised anchors (amounts, percentages, dates, countries, Latin words; see anchors.py)
+    facts: dict[str, float] = field(default_factory=dict)
+    # the body text, read back only for confirmed pairs (paragraph and role alignment of the names, see
+    # render.py): Chinese zlib-compressed (tags removed), English as it is (compressing every English
+    # document of a run cost more than the bytes it saved)
+    text_packed: bytes = b""
+    body: str = ""
+    # English side: the capitalised words, lower case, space-separated (matched with the zh ``l:`` keys;
+    # one string encodes far faster than a set of a hundred)
+    words: str = ""
 
     def han_text(self) -> str:
-        return zlib.decompress(self.han_packed).decode("utf-8") if self.han_packed else ""
+        if self.han_packed:
+            return zlib.decompress(self.han_packed).decode("utf-8", "surrogatepass")
+        return "|".join(_HAN_RUN.findall(self.text())) if self.lang == "zh" else ""
+
+    def text(self) -> str:
+        if self.body:
+            return self.body
+        return zlib.decompress(self.text_packed).decode("utf-8", "surrogatepass") if self.text_packed else ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -112,6 +130,7 @@ def _analyse(doc: Document, meta_fields: tuple[str, ...]) -> Summary:
 
 
 def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], start: int, first_end: int) -> Summary:
+    from newslint.names.anchors import zh_anchors
     from newslint.names.extract import extract_names
 
     names = extract_names(plain)
@@ -131,17 +150,26 @@ def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], st
         zh_names=zh_names,
         zh_title_names=tuple(x.name for x in names if x.name in title),
         zh_title_numbers=tuple(k for k in number_weights(title) if k),
-        han_packed=zlib.compress("|".join(_HAN_RUN.findall(plain)).encode("utf-8")),
+        facts=zh_anchors(plain),
+        text_packed=zlib.compress(plain.encode("utf-8", "surrogatepass"), 1),  # a record may hold a lone surrogate
     )
 
 
 def _en(doc: Document, start: int, end: int, meta: dict[str, str], first_end: int) -> Summary:
-    """English side: one regex pass; the pairing-only features are computed only when names were found
-    (a document without a romanised Chinese name cannot be checked against a Chinese original)."""
+    """English side: the name spans, and the anchors that pair it with an original (a translation whose
+    names are all mangled must still pair: that is when NL601 is needed); the name contexts and head
+    features only when names were found."""
+    from newslint.names.anchors import en_anchors
+
     text = doc.text
     names = name_spans(text, start, end)
+    facts, words = en_anchors(text[start:end])
     summary = Summary(path=doc.path, lang="en", length=end - start, body_start=start, first_line_end=first_end,
-                      meta=meta, names=names, places=place_spans(text, start, end))
+                      meta=meta, names=names, places=place_spans(text, start, end), facts=facts,
+                      words=" ".join(words))
+    if summary.facts or summary.words:
+        summary.body = text[start:end]
+    summary.anchors = frozenset(p.key.split(" ", 1)[0] for p in summary.places)
     if not names:
         return summary
     summary.dates = en_dates(text, start, end)
@@ -149,7 +177,6 @@ def _en(doc: Document, start: int, end: int, meta: dict[str, str], first_end: in
     low = text.lower()
     summary.name_ctx = [frozenset(keywords.findall(low, max(start, s.start - 120), s.end + 40)) for s in names]
     summary.numbers = number_weights(text[start:end])
-    summary.anchors = frozenset(p.key.split(" ", 1)[0] for p in summary.places)
     head_end = min(end, start + _HEAD_CHARS)
     summary.head_names = frozenset(f"{s.surname} {s.given}" for s in names if s.start < head_end)
     summary.head_numbers = frozenset(number_weights(text[start:head_end]))

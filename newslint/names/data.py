@@ -133,7 +133,11 @@ TITLES = tuple(sorted(set(_words("""
 常务副省长 常委 庭长 律师 总书记 总理 总监 总经理 总统 总编辑 总裁 总领事 所长 政委 教授 教练 新闻发言人
 村长 校长 检察长 特使 理事长 监事长 省长 省领导 研究员 社长 科长 秘书长 站长 组长 经理 编辑 署长
 联合创始人 董事长 行长 议员 记者 调研员 负责人 责任编辑 通讯员 部长 部长助理 镇长 队长 院士 院长 领事
-领导 首席执行官 首席经济学家 首相
+领导 首席执行官 首席经济学家 首相 责编 顾问 患者 署长
+分析师 评论员 工作人员 干事长 市民 经济学家 学者 首席代表 董事 监事 理事 主管 店长 老板 医生 民警 警官
+法官 检察官 作家 歌手 演员 运动员 选手 球员 教师 老师 合伙人 基金经理 投资经理 交易员 策略师 观察员 董秘
+主任医师 总经理助理 总监 董事会秘书 副总经理 副总裁 主席团 负责人 创办人 掌门人
+犯罪嫌疑人 嫌疑人 被告人 被害人 受害人 自然人 玩家 主委 当事人 投资者 股民
 """)), key=len, reverse=True))
 
 # Cues that follow a name (李强总理, 王某同志).
@@ -141,6 +145,7 @@ POSTFIX = ("同志", "总理", "主席", "书记", "市长", "省长", "部长",
 
 # Words that may follow a complete name (how the 2- vs 3-character decision is made).
 BOUNDARY_WORDS = tuple(sorted(set(_words("""
+告诉 昨日 今日 回答 坦言 分析 预计 解释 接受 则 向记者 对记者
 一同 一行 与 为 主持 主持召开 也 了 亲切 今天 介绍 从 代表 会见 会谈 作 依次 先后 先生 共同 出席 分别 到
 参加 参观 及 发言 同志 向 听取 和 回答 在 女士 宣布 察看 对 将 就 已 希望 带队 强调 当天 慰问 指出 指导
 提出 日前 昨天 是 曾 此前 率团 率队 的 看望 称 等 签署 考察 致辞 表示 要求 视察 认为 讲话 说 调研 近日
@@ -167,7 +172,9 @@ PLACE_SUFFIXES = tuple(sorted(set(_words("""
 
 # Two-character words that begin with a surname character but are not names (a stoplist instead of jieba).
 COMMON_WORDS = frozenset(_words("""
-解释 解读 解答 向记 严肃 严厉 严密 高兴 高级 高峰 万元 严格 严重 乐观 于今 于是 于此 任丘 任务
+解释 解读 解答 向记 严肃 严厉 严密 高兴 高级 高峰 万元 严格 严重 乐观 于今 于是 于此 任丘 任务 查阅 相握 相互
+相关 相信 相比 相继 相应 相当 相对 相同 查询 查明 查获 查封 查验 由于 由此
+利益 利用 利润 利率 利好 利息 官方 方面
 信心 信息 元宵 元旦 元素 党委 全区 全国 全市 全省 全面 公众
 公共 公司 公园 公安 公平 公开 公正 公里 关于 关注 关系 关键 冀中 华北 单位 单独 双碳 发展 台湖 向上 向下
 向前 向好 向着 周口 和平 和谐 唐山 国家 城市 孙河 宁河 宁静 安全 安排 宋庄 展开 展示 展览 左右 常务 常委
@@ -211,3 +218,65 @@ TITLE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "市委": ("municipal party committee", "municipal committee"),
     "人大": ("people's congress", "people’s congress"),
 }
+
+# More Chinese role words and their English counterparts, for finding a rendering by its title
+# (记者夏宾 → "reporter Sharp"); TITLE_KEYWORDS is used too.
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "记者": ("reporter", "journalist", "correspondent"),
+    "责编": ("editor",),
+    "责任编辑": ("editor",),
+    "顾问": ("adviser", "advisor", "consultant", "counsel"),
+    "副主席": ("vice chairman", "vice-chairman", "deputy chairman", "vice president", "vice-president"),
+    "署长": ("director", "commissioner", "chief", "head"),
+    "处长": ("director", "head", "chief"),
+    "主任": ("director", "head", "chairman", "chief", "minister"),
+    "患者": ("patient",),
+    "大臣": ("minister",),
+    "首相": ("prime minister", "premier"),
+    "委员": ("member",),
+    "常委": ("standing committee", "member"),
+    "书记": ("secretary",),
+    "副总理": ("vice premier", "vice-premier", "deputy prime minister"),
+    "总书记": ("general secretary", "secretary general", "secretary-general"),
+    "发言人": ("spokesperson", "spokesman", "spokeswoman"),
+    "董事长": ("chairman", "chairwoman", "chair"),
+    "董事局主席": ("chairman", "chairwoman", "chair"),
+    "创始人": ("founder",),
+    "教授": ("professor",),
+    "专家": ("expert",),
+    "律师": ("lawyer", "attorney"),
+    "主持人": ("host", "anchor"),
+    "导演": ("director",),
+    "主教练": ("coach", "head coach"),
+}
+
+# Hong Kong, Macao, Taiwan and older spellings of common surnames: a format variant, never wrong.
+SURNAME_ALT: dict[str, tuple[str, ...]] = {
+    "陈": ("chan", "chen", "tan"), "王": ("wong", "ong"), "李": ("lee", "lei", "lai"), "张": ("cheung", "chang"),
+    "梁": ("leung",), "黄": ("wong", "huang", "ng"), "吴": ("ng", "woo", "goh"), "刘": ("lau", "liu", "lao"),
+    "林": ("lam", "lim"), "何": ("ho",), "郑": ("cheng", "tay"), "曾": ("tsang", "tseng", "chan"),
+    "周": ("chow", "chou", "chau"), "胡": ("wu", "woo", "hu"), "郭": ("kwok", "kuo", "kok"),
+    "谢": ("tse", "hsieh", "chia"), "罗": ("law", "lo"), "许": ("hui", "hsu", "koh"),
+    "叶": ("yip", "yeh", "yap"), "蔡": ("choi", "tsai", "chua"), "杨": ("yeung", "yang", "yeo"),
+    "赵": ("chiu", "chao"), "邓": ("tang", "teng"), "冯": ("fung", "feng"), "夏": ("ha", "hsia"),
+    "马": ("ma", "mah"), "朱": ("chu", "choo"), "孙": ("suen", "sun"), "徐": ("tsui", "hsu", "chee"),
+    "高": ("ko", "kao"), "宋": ("sung",), "萧": ("siu", "hsiao"), "蒋": ("chiang", "cheung"),
+    "江": ("kong", "chiang"), "侯": ("hau", "hou"), "苏": ("so", "su"), "钟": ("chung",), "卢": ("lo", "lu"),
+    "潘": ("poon", "pan"), "彭": ("pang",), "袁": ("yuen",), "邱": ("yau", "chiu"), "余": ("yu", "yee"),
+}
+
+# Verbs of motion + a one-character place abbreviation read like surname + given name (来澳 "come to
+# Macao", 赴京, 访台): such a two-character candidate is not a name.
+MOTION_CHARS = frozenset("来赴访返抵到回去离驻")
+PLACE_ABBREVIATIONS = frozenset(
+    "京津冀沪渝港澳台粤闽浙苏皖鲁豫鄂湘赣川蜀黔滇陕甘青宁蒙桂琼藏黑吉辽晋美日韩俄欧英法德华")
+
+# Provinces, regions and the largest cities of China in pinyin (folded): a place word that joined a
+# run of capitalised words ("from Guangdong Fangfang") is not part of the person's name.
+PLACES = frozenset(_words("""
+beijing tianjin shanghai chongqing hebei shanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi
+shandong henan hubei hunan guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan neimenggu guangxi
+xizang ningxia xinjiang xianggang aomen hongkong macao macau guangzhou shenzhen hangzhou nanjing wuhan chengdu
+xian zhengzhou changsha jinan qingdao xiamen suzhou shenyang dalian harbin kunming nanning fuzhou hefei taiyuan
+shijiazhuang lanzhou urumqi lhasa hohhot yinchuan xining guiyang haikou nanchang changchun tangshan xiongan
+"""))

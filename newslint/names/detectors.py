@@ -98,12 +98,11 @@ class NameMistranslationDetector(_NamesCorpus):
             for a in alignments:
                 if a.status != "wrong":
                     continue
-                for j in a.spans:
-                    span = en.names[j]
-                    args = {"found": span.surface, "expected": a.expected, "zh": a.zh_name,
-                            "original": zh.path, "confidence": f"{a.confidence:.2f}", "note": a.note}
-                    yield pair.en, Hit(span.start, span.end, args, (Edit(span.start, span.end, a.expected),),
-                                       Applicability.UNSAFE)
+                spans = [(en.names[j].start, en.names[j].end, en.names[j].surface, a.note) for j in a.spans]
+                for start, end, surface, note in sorted({*spans, *a.extra}):
+                    args = {"found": surface, "expected": a.expected, "zh": a.zh_name,
+                            "original": zh.path, "confidence": f"{a.confidence:.2f}", "note": note}
+                    yield pair.en, Hit(start, end, args, (Edit(start, end, a.expected),), Applicability.UNSAFE)
 
 
 class _English:
@@ -130,9 +129,13 @@ class NameVariantDetector(CorpusDetector):
     def map(self, doc: Document) -> Any:
         if not _TWO_CAPITALISED_WORDS.search(doc.text):
             return None  # no romanised name or place can be in it: skip the analysis (and its imports)
+        import dataclasses
+
         from newslint.names.analyze import summarise
 
-        return summarise(doc, ("translation_of", "source_url"))
+        # NL602 reads only the name and place spans: the pairing fields stay out of its stream
+        return dataclasses.replace(summarise(doc, ("translation_of", "source_url")), facts={}, words="",
+                                   text_packed=b"", body="", han_packed=b"", numbers={}, name_ctx=[])
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
         items = _English(summaries)  # re-iterable: the variants read it twice, and keep little

@@ -28,7 +28,9 @@ from newslint.names.data import (
     COMPOUND_SURNAMES,
     FUNCTION_CHARS,
     GIVEN_STOP,
+    MOTION_CHARS,
     NOT_IN_GIVEN,
+    PLACE_ABBREVIATIONS,
     PLACE_SUFFIXES,
     POSTFIX,
     SURNAMES_1,
@@ -39,8 +41,29 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _TITLE_RE = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + r")[：:\s　]{0,2}")
 _POSTFIX_RE = re.compile("|".join(map(re.escape, sorted(POSTFIX, key=len, reverse=True))))
 _BYLINE_RE = re.compile(rf"(?:记者|通讯员|摄影|撰文|文/|图/)[：:\s　]{{0,2}}([{_HAN}]{{2,9}})")
+# a second name of a byline set off by a space: （记者汤一亮　庄胜春）, 通讯员　胡勇　孔猛
+_BYLINE_NEXT = re.compile(rf"[ 　]+([{_HAN}]{{2,3}})(?=[）)\s　]|$)")
+# a quotation attributed to a speaker: ”庞飒说, ”关大力认为
+_SPEECH = ("表示", "说", "认为", "称", "指出", "强调", "介绍", "坦言", "透露", "告诉", "回答", "分析")
+_QUOTED_RE = re.compile(rf"[”」』]([{_HAN}]{{2,4}}?)(?={'|'.join(_SPEECH)})")
+# a credit at the end of a paragraph: （余乐）, （中国台湾网　刘海伟）
+_CREDIT_RE = re.compile(rf"[（(](?:[^（）()\n]{{0,12}}[ 　])?([{_HAN}]{{2,3}})[）)](?=\s*(?:$|<|\n))")
+# a headline that opens with the speaker: 叶檀：央行降息… (not a label such as 来源： or 原标题：)
+_LABELS = frozenset(("来源", "原标题", "标题", "导读", "摘要", "提示", "快讯", "声明", "公告", "通知", "附件", "关于",
+                     "链接", "相关", "图片", "视频", "注释", "简介", "主题", "时间", "地点", "电话", "地址"))
+_HEADLINE_RE = re.compile(rf"(?:^|[>\n])([{_HAN}]{{2,3}})[：:]")
+_CLAUSE_SPEAKER_RE = re.compile(rf"(?:^|[，。；！？\n　])([{_HAN}]{{2,3}}?)(?={'|'.join(_SPEECH)})")
 _CLAUSE_START = re.compile(r"[，。；：！？、,.;:!?\s　（）()“”\"'<>》《]")
 _NOT_NAME_AFTER = ("女士", "先生", "某")
+_TITLE_MODIFIERS = frozenset("第前现原副新总代任")
+_COUNTING = frozenset("一这那每某两几各该此位名")  # 一位女士, 这位先生: a person, not a surname
+_HONORIFIC_RE = re.compile("[" + "".join(sorted(SURNAMES_1)) + "](?:先生|女士|小姐)")
+# what may stand right before a surname + honorific: a person noun or a clause start (看房人孙先生, 的郑女士)
+_BEFORE_HONORIFIC = frozenset("人的是者员友民客户生师长主和与及、向对给被让跟")
+# a doubled given name after a person noun (女生芳芳, 网友乐乐): how nicknames and children are named
+_PERSON_NOUNS = ("女生", "男生", "女孩", "男孩", "姑娘", "小伙", "网友", "市民", "村民", "居民", "博主", "主播",
+                 "店主", "创作者", "小朋友", "宝宝", "女儿", "儿子")
+_DOUBLED_RE = re.compile("(?:" + "|".join(_PERSON_NOUNS) + r")([\u4e00-\u9fff])\1")
 _LEAD_WORDS = frozenset("向和于")
 _EXTRA_NOT_IN_GIVEN = frozenset("副总常组办团级届班处科长位批项个名次年月日号")
 
@@ -79,6 +102,16 @@ def _boundary_after(text: str, j: int) -> bool:
     return bool(text.startswith(TITLES, j)) or bool(text.startswith(POSTFIX, j))
 
 
+def _verb_after(text: str, end: int) -> bool:
+    """True when an aspect particle follows (查阅了, 相握着): the candidate is a verb, not a name."""
+    nxt = text[end:end + 1]
+    return nxt in ("着", "过") or (nxt == "了" and text[end + 1:end + 2] != "解")
+
+
+def _amount(name: str) -> bool:
+    return len(name) >= 2 and name[-1] == "元" and name[-2] in "万千百亿"
+
+
 def _given_ok(given: str) -> bool:
     return bool(given) and all(_is_han(c) and c not in NOT_IN_GIVEN and c not in _EXTRA_NOT_IN_GIVEN for c in given)
 
@@ -94,6 +127,12 @@ def _shape_ok(text: str, start: int, end: int, slen: int) -> bool:
         return False
     if text.startswith(_NOT_NAME_AFTER, end) or "某" in name:
         return False
+    if text[end:end + 1] in ("·", "‧", "•", "・", "-") or text[start - 1:start] in ("·", "‧", "•", "・"):
+        return False  # 胡里奥·里奥斯: a transliterated foreign name
+    if _amount(name) or _verb_after(text, end):
+        return False  # 余万元: an amount; 查阅了: a verb
+    if len(name) == 2 and name[0] in MOTION_CHARS and name[1] in PLACE_ABBREVIATIONS:
+        return False  # 来澳考察: "come to Macao", not a person
     return not (len(name) == 3 and name[1] == "家" and slen == 1 and name[2] in "湾庄店桥口港屯营村坡沟务")
 
 
@@ -165,10 +204,22 @@ def extract_names(text: str) -> list[ChineseName]:
             if text.startswith(BOUNDARY_WORDS, m.start(1) + i) and i >= 2:
                 cut = i
                 break
-        for name in _split_byline(run[:cut]):
+        offset = m.start(1)
+        names = _split_byline(run[:cut])
+        if names and cut == len(run):
+            nxt = _BYLINE_NEXT.match(text, m.end(1))
+            if nxt and _surname_len(nxt.group(1), 0) and _given_ok(nxt.group(1)[_surname_len(nxt.group(1), 0):]):
+                names.append(nxt.group(1))
+        for name in names:
+            end = text.find(name, offset) + len(name)
+            offset = end
+            if name[:2] in COMMON_WORDS or _verb_after(text, end):
+                continue  # 记者查阅了, 与记者相握: the reporter does something, no name follows
             add(name, m.start(1), "byline", "记者")
     for m in _POSTFIX_RE.finditer(text):
         p = m.start()
+        if p and (text[p - 1] in _TITLE_MODIFIERS or text[p - 2:p - 1] == "第"):
+            continue  # 党第一书记, 由现任总理: the cue is a title with its modifier, no name before it
         for length in (3, 2, 4):
             s = p - length
             if s < 0:
@@ -181,7 +232,12 @@ def extract_names(text: str) -> list[ChineseName]:
             if _shape_ok(text, s, p, slen):
                 add(text[s:p], s, "postfix")
                 break
+    _speakers(text, found)
     _lists(text, found)
+    _known_by_surname(text, found)
+    for m in _DOUBLED_RE.finditer(text):
+        if _boundary_after(text, m.end()) and m.group(1) not in NOT_IN_GIVEN:
+            add(m.group(1) * 2, m.start(1), "doubled")
     # the document votes: 蔡奇强 is not a name when 蔡奇 is one
     for name in list(found):
         if len(name) == 3 and name[:2] in found:
@@ -189,6 +245,55 @@ def extract_names(text: str) -> list[ChineseName]:
     for entry in found.values():
         entry.positions = [m.start() for m in re.finditer(re.escape(entry.name), text)]
     return sorted(found.values(), key=lambda e: e.positions[0] if e.positions else 0)
+
+
+def _speaker_ok(text: str, start: int, end: int) -> bool:
+    slen = _surname_len(text, start)
+    return bool(slen) and end - start - slen in (1, 2) and _shape_ok(text, start, end, slen)
+
+
+def _speakers(text: str, found: dict[str, ChineseName]) -> None:
+    """Speakers: a name right after a closing quotation mark and before a speech verb (”庞飒说), and a
+    name that opens a clause before a speech verb at least twice in the document (，陈恒表示 …
+    ，陈恒指出): once is too weak (，官方认为), twice is how an article quotes its source."""
+    for m in _QUOTED_RE.finditer(text):
+        if _speaker_ok(text, m.start(1), m.end(1)):
+            found.setdefault(m.group(1), ChineseName(m.group(1), evidence="quoted"))
+    seen: dict[str, int] = {}
+    for m in _CLAUSE_SPEAKER_RE.finditer(text):
+        if _speaker_ok(text, m.start(1), m.end(1)):
+            seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+    for m in _HEADLINE_RE.finditer(text):
+        if _speaker_ok(text, m.start(1), m.end(1)) and m.group(1) not in TITLES:
+            seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+    for name, count in seen.items():
+        if count >= 2 or (count == 1 and name in _headline_names(text) and name not in _LABELS):
+            found.setdefault(name, ChineseName(name, evidence="speaker"))
+    for m in _CREDIT_RE.finditer(text):
+        if _speaker_ok(text, m.start(1), m.end(1)) and m.group(1) not in TITLES:
+            found.setdefault(m.group(1), ChineseName(m.group(1), evidence="credit"))
+
+
+def _headline_names(text: str) -> set[str]:
+    """Names that open a headline (叶檀：…): one more mention anywhere in the text confirms them."""
+    return {m.group(1) for m in _HEADLINE_RE.finditer(text)}
+
+
+def _known_by_surname(text: str, found: dict[str, ChineseName]) -> None:
+    """Persons the article names by surname and honorific only (看房人孙先生, 郑女士说): 孙先生 is a
+    person whose English rendering is "Mr. Sun". Not when a full name precedes (张三丰先生)."""
+    for m in _HONORIFIC_RE.finditer(text):
+        s = m.start()
+        if s and text[s - 1] in _COUNTING:
+            continue
+        if s and _is_han(text[s - 1]) and (_surname_len(text, s - 1) or s >= 2 and _surname_len(text, s - 2)):
+            if any(n.endswith(text[s - 1:s + 1]) or n.endswith(text[s - 2:s + 1]) for n in found):
+                continue
+            if s >= 2 and text[s - 2:s + 1] in found or s >= 1 and text[s - 1:s + 1] in found:
+                continue
+            if text[s - 1] not in _BEFORE_HONORIFIC:
+                continue
+        found.setdefault(m.group(), ChineseName(m.group(), evidence="honorific"))
 
 
 def _lists(text: str, found: dict[str, ChineseName]) -> None:
@@ -208,7 +313,8 @@ def _lists(text: str, found: dict[str, ChineseName]) -> None:
                                             or text[s - length - 1] in "，。：；"):
                         cand = text[s - length:s]
                         slen = _surname_len(cand, 0)
-                        if slen and _given_ok(cand[slen:]) and cand[:2] not in COMMON_WORDS and cand not in found:
+                        if (slen and _given_ok(cand[slen:]) and cand[:2] not in COMMON_WORDS and cand not in found
+                                and not _amount(cand)):
                             found[cand] = ChineseName(cand, evidence="list")
                             added = True
                             break

@@ -18,9 +18,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from newslint.names.data import COMPOUND_SURNAMES, SURNAME_MISREADINGS, SURNAME_READING
+from newslint.names.data import COMPOUND_SURNAMES, SURNAME_KEY, SURNAME_MISREADINGS, SURNAME_READING
 
 MAX_READINGS = 16
+_HONORIFICS = {"先生": "Mr.", "女士": "Ms.", "小姐": "Ms.", "太太": "Mrs."}
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,16 @@ def _join(syllables: list[str]) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def romanise(name: str) -> Romanised:
-    """The preferred English form and the accepted keys of a Chinese person name."""
+    """The preferred English form and the accepted keys of a Chinese person name (孙先生, a person
+    known by surname and honorific, is "Mr. Sun"; 芳芳, a doubled given name, is "Fangfang")."""
     py = _pypinyin()
+    honorific = _HONORIFICS.get(name[-2:]) if len(name) >= 3 else None
+    if honorific:
+        sur = SURNAME_READING.get(name[:-2]) or "".join(py.lazy_pinyin(name[:-2], style=py.Style.NORMAL,
+                                                                       v_to_u=True))
+        return Romanised(surname=name[:-2], given="", preferred=f"{honorific} {sur.capitalize()}",
+                         surname_key=fold(sur), given_keys=frozenset({""}),
+                         surname_misreadings=tuple(fold(r) for r in SURNAME_MISREADINGS.get(name[:-2], ())))
     surname, given = split_name(name)
     sur = SURNAME_READING.get(surname) or "".join(
         py.lazy_pinyin(surname, style=py.Style.NORMAL, v_to_u=True)
@@ -86,6 +95,8 @@ def romanise(name: str) -> Romanised:
     for combo in itertools.islice(itertools.product(*readings), MAX_READINGS):
         keys.add(fold("".join(combo)))
     preferred = f"{sur.capitalize()} {_join(preferred_syllables).capitalize()}"
+    if len(name) == 2 and name[0] == name[1] and name[0] not in SURNAME_KEY:
+        preferred = f"{sur}{sur}".capitalize()  # a doubled given name, no surname: Fangfang
     return Romanised(
         surname=surname,
         given=given,
