@@ -60,7 +60,7 @@ if importlib.util.find_spec("newslint") is None:  # not installed: this checkout
 
 FAMILIES = ("encodings", "truncated", "jsonl", "frontmatter", "html", "doc", "config", "packs", "multi")
 OUTCOMES = ("crash", "hang", "loss", "reencoded", "nonidempotent", "stray", "mismatch")
-DEFAULT_LIMIT = 10.0  # CPU seconds per input (check + fix + fix)
+DEFAULT_LIMIT = 30.0  # CPU seconds per input (check + fix + fix): a hang, not a slow input (issue 16)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1164,9 +1164,16 @@ class Judge:
         kept = {line.rstrip("\r") for line in sidecar.split("\n")}  # (not splitlines: U+2028 is in records)
         n, m = len(old_lines), len(new_lines)
 
-        def dropped(i: int) -> bool:  # old line i (0-based) may be gone: a declared drop, kept in the sidecar
-            return (any(fixes.get((display, i + 1, f), _Declared()).may_drop for f in fields)
-                    and old_lines[i].rstrip("\r\n") in kept)
+        sidecar_records = [line for line in sidecar.split("\n") if line.strip()]
+
+        def dropped(i: int) -> bool:  # old line i (0-based) may be gone: kept in the sidecar
+            if any(fixes.get((display, i + 1, f), _Declared()).may_drop for f in fields) \
+                    and old_lines[i].rstrip("\r\n") in kept:
+                return True
+            # a record that became a duplicate once fixed is dropped by a later pass of the same fix:
+            # the sidecar holds it with its declared fixes applied
+            return any(self._record_loss(name, display, i + 1, old_lines[i], line, fields, fixes, chains) is None
+                       for line in sidecar_records)
 
         pairs: dict[tuple[int, int], str | None] = {}
 
@@ -1185,9 +1192,9 @@ class Judge:
                 ok[i][j] = (dropped(i) and ok[i + 1][j]) or (j < m and ok[i + 1][j + 1] and pair(i, j) is None)
         if ok[0][0]:
             return None
-        i = j = 0  # the first line no alignment explains, for the message
-        while i < n and j < m and pair(i, j) is None:
-            i, j = i + 1, j + 1
+        i = j = 0  # the first line no alignment explains, for the message (declared drops skipped)
+        while i < n and j < m and (pair(i, j) is None or dropped(i)):
+            i, j = (i + 1, j + 1) if pair(i, j) is None else (i + 1, j)
         if i < n and j < m:
             return pair(i, j)
         if i < n:

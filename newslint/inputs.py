@@ -361,11 +361,72 @@ def load(
         return InputProblem(display, f"skipped: {exc}", skipped=True)
 
 
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def value_spans(line: str) -> dict[str, tuple[int, int]] | None:
+    """Where each top-level member's value of a JSON object line starts and ends (for a key given
+    twice, its last value: the one ``json.loads`` keeps), or None if the line is not one object."""
+    space = _JSON_SPACE.match
+    at = space(line, len(line) - len(line.lstrip("\ufeff"))).end()
+    if line[at:at + 1] != "{":
+        return None
+    spans: dict[str, tuple[int, int]] = {}
+    at = space(line, at + 1).end()
+    if line[at:at + 1] == "}":
+        return spans
+    try:
+        while True:
+            if line[at:at + 1] != '"':
+                return None
+            key, at = json.decoder.scanstring(line, at + 1)
+            at = space(line, at).end()
+            if line[at:at + 1] != ":":
+                return None
+            start = space(line, at + 1).end()
+            _, at = _DECODER.raw_decode(line, start)
+            spans[key] = (start, at)
+            at = space(line, at).end()
+            if line[at:at + 1] == "}":
+                return spans
+            if line[at:at + 1] != ",":
+                return None
+            at = space(line, at + 1).end()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _splice_fields(raw: str, record: dict[str, Any], changed: dict[str, str]) -> str:
+    """The line with only the changed fields' values replaced: every other byte — numbers written
+    ``1e999`` or ``1.50``, key order, spacing, escapes — stays as it was. Escapes follow the line's own
+    style (an all-ASCII line with ``\\u`` escapes keeps them). A line the scanner cannot follow is
+    written out again whole."""
+    ascii_only = "\\u" in raw and raw.isascii()
+    spans = value_spans(raw)
+    if spans is None or not all(name in spans for name in changed):
+        body = raw.rstrip("\r\n")
+        lead = body[:len(body) - len(body.lstrip("\ufeff \t"))]
+        compact = '": ' not in body and '", "' not in body
+        separators = (",", ":") if compact else (", ", ": ")
+        updated = {**record, **changed}
+        return lead + json.dumps(updated, ensure_ascii=ascii_only, separators=separators) + raw[len(body):]
+    pieces: list[str] = []
+    last = 0
+    for start, end, name in sorted((*spans[name], name) for name in changed):
+        pieces.append(raw[last:start])
+        pieces.append(json.dumps(changed[name], ensure_ascii=ascii_only))
+        last = end
+    pieces.append(raw[last:])
+    return "".join(pieces)
+
+
 def render_jsonl(
     source: SourceFile, texts: dict[tuple[int, str], str], drop: frozenset[int] = frozenset()
 ) -> tuple[str, list[str]]:
     """Rebuild a JSONL file with fixed field values, minus the records in ``drop`` (returned apart,
-    unchanged, for the sidecar); untouched lines are kept byte for byte."""
+    unchanged, for the sidecar); untouched lines are kept byte for byte, and in a changed line only
+    the fixed values change."""
     out: list[str] = []
     dropped: list[str] = []
     for number, line in enumerate(source.lines, source.first_record):
@@ -376,16 +437,7 @@ def render_jsonl(
         if line.record is None or not changed or all(line.record.get(k) == v for k, v in changed.items()):
             out.append(line.raw)
             continue
-        record = dict(line.record)
-        record.update(changed)
-        body = line.raw.rstrip("\r\n")
-        ending = line.raw[len(body):]
-        lead = body[:len(body) - len(body.lstrip("\ufeff \t"))]
-        ascii_only = "\\u" in body and body.isascii()
-        compact = '": ' not in body and '", "' not in body
-        separators = (",", ":") if compact else (", ", ": ")
-        dumped = json.dumps(record, ensure_ascii=ascii_only, separators=separators)
-        out.append(lead + dumped + ending)
+        out.append(_splice_fields(line.raw, line.record, changed))
     return "".join(out), dropped
 
 

@@ -694,3 +694,15 @@ def test_pack_and_glossary_yaml_have_the_config_limits(tmp_path: Path, capsys) -
     code, out, err = run(capsys, "check", "--config", str(tmp_path / ".newslint.yaml"), str(tmp_path / "a.txt"))
     assert time.monotonic() - started < 60
     assert code == 2 and err.count("\n") == 1 and "glossary.yml" in err and "alias" in err, err
+
+
+def test_jsonl_fix_changes_only_the_fixed_value(tmp_path: Path, capsys) -> None:
+    """Only the fixed field's value is rewritten: numbers written ``1e999``/``1.50``, spacing, key
+    order, escapes in other fields and a duplicated key stay byte for byte (json.dumps would write
+    ``Infinity``, ``1.5`` and drop the first ``id``)."""
+    path = tmp_path / "c.jsonl"
+    line = '{ "id":1, "id":2, "score" : 1.50, "n": 1e999, "title":"\\u5317\\u4eac", "text":"北京&nbsp;新闻" }\n'
+    path.write_text(line, encoding="utf-8")
+    code, out, err = run(capsys, "fix", "--select", "NL104", str(path))
+    assert code == 0, out + err
+    assert path.read_text(encoding="utf-8") == line.replace("&nbsp;", " ")
