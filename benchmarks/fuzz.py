@@ -858,12 +858,23 @@ def recording(unsafe: bool) -> Iterator[Chains]:
     chains: Chains = defaultdict(list)
     original = linter_module.Linter.check
     applicable = linter_module.applicable
+    # A fix run may make several passes over a file (corpus checks are checked again on the text as
+    # written), and a dropped JSONL record renumbers the ones after it: a record's chain is keyed by
+    # where it was first seen, and a later pass finds it again by its text (the last text of a chain).
+    chain_of: dict[tuple, tuple] = {}
 
     def check(self, doc, *args, **kwargs):  # type: ignore[no-untyped-def]
         findings = original(self, doc, *args, **kwargs)
         fixing = [f for f in findings if applicable(f, unsafe)]
         spans = [(f.start, f.end) for f in fixing] + [(e.start, e.end) for f in fixing for e in f.fix.edits]
-        chain = chains[(doc.path, doc.record, doc.field_name)]
+        here = (doc.path, doc.record, doc.field_name)
+        key = chain_of.setdefault(here, here)
+        if chains[key] and chains[key][-1][0] != doc.text:
+            again = next((k for k, c in chains.items() if k[0] == here[0] and k[2] == here[2] and c
+                          and c[-1][0] == doc.text), None)
+            if again is not None:
+                key = chain_of[here] = again
+        chain = chains[key]
         if chain and chain[-1][0] == doc.text:
             chain[-1][1].extend(spans)
         else:

@@ -151,3 +151,11 @@ def test_one_shared_anchor_does_not_make_a_pair() -> None:
     docs.append(file_document("en.txt", en, Format.PLAIN))
     pairs, _ = find_pairs([(i, summarise(d)) for i, d in enumerate(docs)])
     assert pairs == []
+
+
+def test_amounts_too_large_for_a_float_are_no_anchor_and_no_crash() -> None:
+    """A run of hundreds of digits (a scraped hash, a fuzzer) is not an amount; it never crashes pairing."""
+    from newslint.names.anchors import en_anchors, zh_anchors
+
+    zh_anchors("收入" + "9" * 400 + "亿元，" + "九" * 400 + "万元。")
+    en_anchors("revenue of " + "9" * 400 + " billion dollars")

@@ -21,6 +21,7 @@ regular expressions over the text, no pypinyin: English documents pay one pass p
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 _HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -195,13 +196,15 @@ def han_number(text: str) -> int | None:
 
 
 def _key(value: float) -> str:
+    if not math.isfinite(value):  # a run of 400 digits: an amount no translation will match anyway
+        return "inf"
     if value == int(value):
         return str(int(value))
     return f"{value:.6g}"
 
 
 def _weight(value: float, scaled: bool) -> float:
-    if value != int(value) or scaled:
+    if not math.isfinite(value) or value != int(value) or scaled:
         return 1.0
     if 1900 <= value <= 2100:
         return 0.4
@@ -256,7 +259,7 @@ def zh_anchors(text: str) -> dict[str, float]:
             parsed = han_number(raw)
             if parsed is None:
                 continue
-            value = float(parsed)
+            value = float(min(parsed, 10**300))  # (a float holds no larger integer)
         if scale:
             value *= _ZH_SCALE[scale]
         _add(out, f"n:{_key(value)}", _weight(value, bool(scale)))
