@@ -947,9 +947,11 @@ def _container_loss(name: str, display: str, old: str, new: str, after: dict[str
             else:
                 key = (display, i + 1, CONTAINER_FIELD)
                 entry = fixes.get(key)
-                pairs[(i, j)] = (f"{name}: doc {i + 1} changed without an applicable finding" if entry is None
-                                 else _text_loss(f"{name}:doc {i + 1}", old[a1:a2], new[b1:b2], entry.spans,
-                                                 chains.get(key)))
+                chain = chains.get(key)
+                pairs[(i, j)] = (f"{name}: doc {i + 1} changed without an applicable finding"
+                                 if entry is None and not chain
+                                 else _text_loss(f"{name}:doc {i + 1}", old[a1:a2], new[b1:b2],
+                                                 entry.spans if entry is not None else [], chain))
         return pairs[(i, j)]
 
     ok = [[False] * (m + 1) for _ in range(n + 1)]
@@ -1229,10 +1231,12 @@ class Judge:
             if key not in fields or not isinstance(a[key], str) or not isinstance(b[key], str):
                 return f"{name}: record {number}: field {key!r} changed"
             entry = fixes.get((display, number, key))
-            if entry is None:
+            chain = chains.get((display, number, key))
+            if entry is None and not chain:
                 return f"{name}: record {number}: field {key!r} changed without an applicable finding"
-            problem = _text_loss(f"{name}:record {number}:{key}", a[key], b[key], entry.spans,
-                                 chains.get((display, number, key)))
+            # (a later pass of the fix may find what the check could not: the chain of its rounds)
+            problem = _text_loss(f"{name}:record {number}:{key}", a[key], b[key],
+                                 entry.spans if entry is not None else [], chain)
             if problem:
                 return problem
         return None

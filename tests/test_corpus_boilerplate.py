@@ -157,3 +157,25 @@ def test_copies_of_one_article_count_once_whatever_wraps_them(tmp_path: Path, ca
     for number, source in enumerate(("Source: CNN Wire", "Source: Atlanta Journal-Constitution", "Via iReport")):
         (tmp_path / f"{number}.txt").write_text(f"{source}\n\n{story}", encoding="utf-8")
     assert run_json(capsys, str(tmp_path)) == []
+
+
+
+def test_the_fields_of_a_container_format_are_structure() -> None:
+    """SogouCA's ``<url>`` lines read alike once digits are normalised; they are fields of the
+    format, never boilerplate candidates (a fix would delete them and leave records without their
+    address). Found by the fuzzer: after a first fix pass, NL403 learned and deleted them."""
+    from newslint.config import Settings
+    from newslint.inputs import read_source
+    from newslint.packs import builtin_pack_paths, load_packs
+    from newslint.registry import build_detector
+
+    docs = "".join(
+        f"<doc>\n<url>http://news.sohu.com/{671078600 + n}.shtml</url>\n<docno>{n:016x}</docno>\n"
+        f"<contenttitle>标题{n}</contenttitle>\n<content>\n{article}\n[返回首页](../)\n</content>\n</doc>\n"
+        for n, article in enumerate(ARTICLES))
+    source = read_source(Path("sogou.dat"), docs.encode("utf-8"), "sogou.dat", Settings())
+    spec = next(s for s in load_packs(builtin_pack_paths()) if s.code == "NL403")
+    detector = build_detector(spec)
+    for doc in source.documents:
+        shown = detector.map(doc)[4]
+        assert "[返回首页](../)" in shown and not any(line.startswith("<") for line in shown), shown

@@ -107,6 +107,18 @@ def _key(norm: str) -> bytes:
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
+_LEADING_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)\b")
+
+
+def _container_field(shown: str) -> bool:
+    """A line led by a tag that is no HTML element: a field of a container format (SogouCA's
+    ``<url>``, ``<docno>``, ``<contenttitle>``; TREC's ``<DOCNO>``), never boilerplate."""
+    from newslint.detectors.boilerplate import HTML_ELEMENTS
+
+    match = _LEADING_TAG.match(shown)
+    return match is not None and match.group(1).lower() not in HTML_ELEMENTS
+
+
 def _heading(raw: str, next_raw: str | None) -> bool:
     if _HEADING.match(raw):
         return True
@@ -171,6 +183,8 @@ class CorpusBoilerplateDetector(CorpusDetector):
                         continue
                     if _SETEXT.match(raw) or _TABLE_ROW.match(raw):
                         continue
+                if shown[0] == "<" and _container_field(shown):
+                    continue  # <url>…</url>, <docno>…: the fields of a container format are structure
                 if (number < edge or number >= last) and len(shown) <= longest:
                     norm = normalise(shown)
                     if self._letters.search(norm) or _URL_ONLY.match(norm):
