@@ -861,19 +861,22 @@ def recording(unsafe: bool) -> Iterator[Chains]:
     # A fix run may make several passes over a file (corpus checks are checked again on the text as
     # written), and a dropped JSONL record renumbers the ones after it: a record's chain is keyed by
     # where it was first seen, and a later pass finds it again by its text (the last text of a chain).
+    # Within one pass the same Linter fixes a document round after round: its chain is fixed at the
+    # first round (kept linters: their ids are never reused while recording).
     chain_of: dict[tuple, tuple] = {}
+    linters: dict[int, object] = {}
 
     def check(self, doc, *args, **kwargs):  # type: ignore[no-untyped-def]
         findings = original(self, doc, *args, **kwargs)
         fixing = [f for f in findings if applicable(f, unsafe)]
         spans = [(f.start, f.end) for f in fixing] + [(e.start, e.end) for f in fixing for e in f.fix.edits]
         here = (doc.path, doc.record, doc.field_name)
-        key = chain_of.setdefault(here, here)
-        if chains[key] and chains[key][-1][0] != doc.text:
-            again = next((k for k, c in chains.items() if k[0] == here[0] and k[2] == here[2] and c
-                          and c[-1][0] == doc.text), None)
-            if again is not None:
-                key = chain_of[here] = again
+        linters[id(self)] = self
+        key = chain_of.get((id(self), here))
+        if key is None:  # a new pass: the chain whose last text this is (renumbered records), else its own
+            ended = [k for k, c in chains.items() if k[0] == here[0] and k[2] == here[2] and c and c[-1][0] == doc.text]
+            key = here if here in ended or not ended else ended[0]
+            chain_of[(id(self), here)] = key
         chain = chains[key]
         if chain and chain[-1][0] == doc.text:
             chain[-1][1].extend(spans)
