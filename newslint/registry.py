@@ -36,6 +36,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "cjk-punctuation-in-latin": "newslint.detectors.script:CjkPunctuationDetector",
     "script-mixing": "newslint.detectors.script:ScriptMixingDetector",
     "corpus-boilerplate": "newslint.detectors.corpus_boilerplate:CorpusBoilerplateDetector",
+    "junk-line": "newslint.detectors.junk:JunkLineDetector",
     "exact-duplicate": "newslint.dedup.detectors:ExactDuplicateDetector",
     "near-duplicate": "newslint.dedup.detectors:NearDuplicateDetector",
     "translation-pair": "newslint.names.detectors:TranslationPairDetector",

@@ -205,3 +205,29 @@ def test_markup_scan_finds_the_first_closer_as_before() -> None:
     assert tokens("`<!-- in code -->` <!-- out -->") == [(0, 18, "code"), (19, 31, "comment")]
     assert tokens("<!-- newslint: disable -->") == [(0, 26, "directive")]
     assert tokens("<!-- a --><!-- b") == [(0, 10, "comment")]
+
+
+def test_the_judge_follows_a_record_across_fix_passes(tmp_path: Path) -> None:
+    """``--replay 14:11``: a record whose fix takes two rounds (two page-chrome lines close it, the
+    second's cut of the trailing blank lines waits for the first), after a duplicate that is dropped.
+    ``fix`` checks the corpus again on the text it wrote, where that record has the number of the one
+    before it: the judge, keying the rounds by record number, mixed the next record's text into its
+    rounds and called the fix a loss. A record's rounds now follow it across passes."""
+    import json
+
+    prose = ("The central bank kept its main interest rate unchanged on Thursday, as economists expected. "
+             "Inflation slowed for a third month in a row, the statistics office said on Wednesday.\n")
+    article = ("She Was Tired Of Being Photoshopped, So Here’s What She Did About It.\n\n"
+               "Grammy Award-winning, singer-songwriter Colbie Caillat released her new EP, Gypsy Heart Side A. "
+               "Her album’s lead single “Try” makes a powerful statement about beauty ideals.\n\n\n\n"
+               "Like on Facebook Share this with all of your girlfriends by clicking the Share button below.\n\n"
+               "1.7Mshares Share on Facebook\n\n\n")
+    records = [{"id": 1, "text": prose}, {"id": 1, "text": prose}, {"id": 3, "text": article},
+               {"id": 4, "text": "A short last record."}]
+    data = "".join(json.dumps(r) + "\n" for r in records).encode()
+    case = fuzz.Case("jsonl", {"a.jsonl": data}, ["a.jsonl"], [])
+    verdict = fuzz.Judge(tmp_path / "case", LIMIT).run(case)
+    assert verdict.outcome == "ok", verdict.detail
+    fixed = [json.loads(line) for line in (tmp_path / "case" / "a.jsonl").read_text("utf-8").splitlines()]
+    assert [r["id"] for r in fixed] == [1, 3, 4]  # the duplicate dropped, the chrome cut in two rounds
+    assert fixed[1]["text"].endswith("beauty ideals.\n")
