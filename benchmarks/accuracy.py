@@ -103,7 +103,7 @@ def honest_pool(sources: Sequence[Path] | None = None) -> tuple[dict[str, list[s
 def run_newslint(paths: Sequence[Path], jobs: int | None = 1, codes: Sequence[str] = corpus.SCORED):
     """The library entry point, as the CLI calls it (no cache, no progress line)."""
     from newslint.config import Settings
-    from newslint.runner import RunRequest, run
+    from newslint.engine import RunRequest, run
 
     request = RunRequest(paths=[str(p) for p in paths], settings=Settings(), specs=corpus.load_specs(codes),
                          jobs=jobs, cache=False, progress=False)

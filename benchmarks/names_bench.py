@@ -87,9 +87,8 @@ def _cpu() -> float:
 def time_run(paths: list[Path], specs) -> tuple[float, int]:
     """CPU seconds of one run, workers and forked reduces included (process time: other jobs on a
     shared box distort wall time)."""
-    from newslint.engine import RunRequest, run
-
     from newslint.config import Settings
+    from newslint.engine import RunRequest, run
 
     start = _cpu()
     output = run(RunRequest([str(p) for p in paths], Settings(), specs))

@@ -19,6 +19,7 @@ set back. A recently changed ("racy") file is hashed again on each run until it 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import gc
@@ -171,10 +172,24 @@ class ResultCache:
                 tag = self.folder.parent / "CACHEDIR.TAG"
                 if not tag.exists():
                     tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newslint cache\n", encoding="ascii")
+                write_gitignore(self.folder.parent)
                 self._made.add(key[:2])
             atomic_write(folder / key, dumps(value, b"cache"), durable=False, scratch=self.scratch)
         except (OSError, TypeError):
             self.enabled = False
+
+
+GITIGNORE = "# Automatically created by newslint.\n*\n"
+
+
+def write_gitignore(folder: Path) -> None:
+    """A ``.gitignore`` of ``*`` in a folder newslint made, as ruff does for ``.ruff_cache``: the
+    folder never shows in ``git status`` and cannot be committed by accident. An existing file is
+    left alone (the user may have written it)."""
+    ignore = folder / ".gitignore"
+    if not os.path.lexists(ignore):
+        with contextlib.suppress(OSError):
+            ignore.write_text(GITIGNORE, encoding="ascii")
 
 
 def _user_cache_dir() -> Path:

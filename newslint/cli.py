@@ -18,7 +18,9 @@ from newslint import __version__
 from newslint.model import Severity
 from newslint.registry import CheckSpec, PackError
 
-FORMATS = ("text", "json", "jsonl", "sarif", "github")
+# "text" is "full" on a terminal and "concise" (one line per finding) in a pipe, a file or CI
+FORMATS = ("text", "full", "concise", "json", "jsonl", "sarif", "github", "html")
+TEXT_FORMATS = ("text", "full", "concise")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -32,6 +34,7 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--extend-select", type=_codes, action="append", default=[], help="add checks")
     group.add_argument("--ignore", type=_codes, action="append", default=[], help="checks to skip")
     group.add_argument("--config", type=Path, help="config file (.newslint.yaml or pyproject.toml)")
+    group.add_argument("--isolated", action="store_true", help="ignore every config file (defaults only)")
     group.add_argument("--pack", type=Path, action="append", default=[], help="extra YAML check pack (file or folder)")
 
 
@@ -39,7 +42,17 @@ def _add_run_options(parser: argparse.ArgumentParser, fix: bool) -> None:
     parser.add_argument("paths", nargs="*", default=["."], help="files or folders; '-' reads standard input")
     _add_selection(parser)
     out = parser.add_argument_group("output")
-    out.add_argument("--format", "--output-format", dest="format", choices=FORMATS, default="text")
+    out.add_argument("--format", "--output-format", dest="format", choices=FORMATS,
+                     default=os.environ.get("NEWSLINT_OUTPUT_FORMAT") or "text",
+                     help="text: full on a terminal (source lines, carets, fix hints), concise otherwise")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
+    out.add_argument("--verbose", "-v", action="store_true", help="whole messages, with internal scores")
+    out.add_argument("--show-settings", action="store_true",
+                     help="print the settings this run would use (config file, checks, options) and exit")
+    out.add_argument("--baseline", type=Path, default=None,
+                     help="findings file: record this run's findings when it does not exist, "
+                          "then report only findings not in it")
     out.add_argument("--output-file", "-o", type=Path, help="write the report here instead of stdout")
     out.add_argument("--statistics", action="store_true", help="count findings per check")
     out.add_argument("--quiet", "-q", action="store_true", help="only the findings, no summary")
@@ -55,6 +68,15 @@ def _add_run_options(parser: argparse.ArgumentParser, fix: bool) -> None:
                      help="corpus index: compare with documents of earlier runs, then save this run's into it")
     run.add_argument("--cache-dir", type=Path, default=None,
                      help="cache folder (default: .newslint_cache beside the config, or here)")
+    run.add_argument("--engine", choices=("local", "ray"), default="local",
+                     help="where tasks run: this machine (serial or --jobs processes) or Ray Data (newslint[ray])")
+    run.add_argument("--ray-address", default=None,
+                     help="Ray cluster to use with --engine ray (default: RAY_ADDRESS, else a local Ray)")
+    run.add_argument("--output-dir", type=Path, default=None,
+                     help="check: write findings as shards here (only the summary is printed); "
+                          "fix: write cleaned shards and .dropped sidecars here, never modifying the inputs")
+    run.add_argument("--shard-format", choices=("jsonl", "parquet"), default="jsonl",
+                     help="format of the findings shards in --output-dir")
     out.add_argument("--unsafe-fixes", action="store_true",
                      help="apply fixes marked unsafe" if fix else "show fixes marked unsafe as available")
     if fix:
@@ -89,6 +111,8 @@ def _flatten(values: list[list[str]] | None) -> list[str] | None:
 def _settings(args: argparse.Namespace):
     from newslint.config import Settings, find_config, is_regular_file, load_config
 
+    if getattr(args, "isolated", False):
+        return Settings()
     if args.config is not None:
         if not is_regular_file(args.config):
             raise PackError(f"{args.config}: config file not found")
@@ -124,9 +148,12 @@ def _all_specs(settings, extra_packs: Sequence[Path]) -> list[CheckSpec]:
 
 
 def _selected(args: argparse.Namespace, settings, specs: list[CheckSpec]) -> list[CheckSpec]:
+    from newslint.config import check_selectors
     from newslint.selection import select_checks
 
     select = _flatten(args.select)
+    _select_flag_errors(args, specs)
+    settings = check_selectors(settings, specs)  # the config's errors name its file and key
     if select is None:
         select = settings.select
     return select_checks(
@@ -137,14 +164,83 @@ def _selected(args: argparse.Namespace, settings, specs: list[CheckSpec]) -> lis
     )
 
 
+def _select_flag_errors(args: argparse.Namespace, specs: list[CheckSpec]) -> None:
+    """Command-line selectors are checked before the config's are merged in, so an error names the
+    flag only when the flag gave the value (a config file's error names the file and key)."""
+    from newslint.selection import matches
+
+    for option, values in (("--select", _flatten(args.select) or []),
+                           ("--extend-select", _flatten(args.extend_select) or []),
+                           ("--ignore", _flatten(args.ignore) or [])):
+        for selector in values:
+            if not any(matches(selector, s) for s in specs):
+                raise PackError(f"{option}: {selector!r} matches no check (see `newslint rules`)")
+
+
+def _checked_settings(settings, specs: list[CheckSpec], selected: list[CheckSpec]):
+    """The config's codes checked against every loaded check (naming file and key), and its
+    per-file ignores kept to the checks this run selected (ignoring an unselected check is valid)."""
+    from newslint.config import check_selectors
+    from newslint.selection import matches
+
+    settings = check_selectors(settings, specs)  # (severity keyed by exact code)
+    settings.per_file_ignores = {
+        glob: kept for glob, codes in settings.per_file_ignores.items()
+        if (kept := [c for c in codes if any(matches(c, s) for s in selected)])
+    }
+    return settings
+
+
+def _with_known_codes(specs: list[CheckSpec], every: list[CheckSpec]) -> list[CheckSpec]:
+    """The suppression-directive check learns every loaded check's code and name (selected or not),
+    through its parameters, so it can report a directive naming a check that does not exist."""
+    from newslint.config import known_selectors
+
+    known = known_selectors(every)
+    return [dataclasses.replace(s, params={**s.params, "known": known}) if s.kind == "suppression-directive"
+            else s for s in specs]
+
+
+def _text_style(args: argparse.Namespace, stream) -> str:
+    if args.format in ("full", "concise"):
+        return args.format
+    if args.output_file is not None or os.environ.get("CI"):
+        return "concise"
+    isatty = getattr(stream, "isatty", None)
+    return "full" if isatty is not None and isatty() else "concise"
+
+
+def _use_color(args: argparse.Namespace, stream) -> bool:
+    if args.color != "auto":
+        return args.color == "always"
+    if os.environ.get("NO_COLOR") or args.output_file is not None or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
 def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
+    from newslint.engine import RunRequest, run, write_stdout
     from newslint.inputs import read_stdin
     from newslint.report import ReportOptions
     from newslint.reporters import write as write_report
-    from newslint.runner import RunRequest, run, write_stdout
 
     settings = _settings(args)
-    specs = _selected(args, settings, _all_specs(settings, args.pack))
+    every = _all_specs(settings, args.pack)
+    specs = _selected(args, settings, every)
+    settings = _checked_settings(settings, every, specs)
+    specs = _with_known_codes(specs, every)
+    if args.show_settings:
+        from newslint.config import show_settings
+
+        sys.stdout.write(show_settings(settings, specs, args))
+        return EXIT_OK
+    text_style = _text_style(args, sys.stdout)
+    baseline = None
+    if args.baseline is not None:
+        from newslint.baseline import load_baseline
+
+        baseline = load_baseline(args.baseline)  # None: not there yet, this run records it
     if args.output_file is not None:
         _check_output_file(args.output_file)  # before the run: nothing is fixed when the report cannot go
     if args.index is not None:
@@ -168,15 +264,41 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         jobs=args.jobs,
         index=args.index,
         # the workers render the report lines when the format is one line per finding
-        render=None if args.statistics else {"json": "json", "jsonl": "json", "text": "text"}.get(args.format),
+        render=None if args.statistics or baseline is not None or args.baseline is not None
+        or (args.format in TEXT_FORMATS and text_style == "full")
+        else {"json": "json", "jsonl": "json", "text": "text", "concise": "text"}.get(args.format),
         cache=not args.no_cache and not os.environ.get("NEWSLINT_NO_CACHE"),
         cache_root=args.cache_dir or (Path(os.environ["NEWSLINT_CACHE_DIR"])
                                       if os.environ.get("NEWSLINT_CACHE_DIR") else None),
+        **_engine_options(args, diff),
     )
     output = run(request)
+    from newslint import progress
+
+    progress.end()  # (a corpus stage's line, if one is still shown, goes before the report)
     result = output.result
     result.dry_run = diff
-    options = ReportOptions(statistics=args.statistics, quiet=args.quiet, version=__version__)
+    result.paths = tuple(args.stdin_filename if p == "-" else p for p in args.paths)
+    if args.baseline is not None:
+        from newslint.baseline import filter_new, load_baseline, save_baseline
+
+        count = None
+
+        if baseline is None:
+            count = save_baseline(args.baseline, result.findings)
+            print(f"newslint: recorded {count} findings in the baseline {args.baseline}; "
+                  "from now on only new findings are reported", file=sys.stderr)
+            baseline = load_baseline(args.baseline)
+        result.findings, known = filter_new(result.findings, baseline or {})
+        if known and not args.quiet and count is None:
+            print(f"newslint: {known} findings in the baseline {args.baseline} not shown", file=sys.stderr)
+    stdin_name = args.stdin_filename
+    options = ReportOptions(
+        statistics=args.statistics, quiet=args.quiet, version=__version__, text_style=text_style,
+        color=_use_color(args, sys.stdout) if args.format in TEXT_FORMATS else False, verbose=args.verbose,
+        stdin={stdin_name: stdin_data} if stdin_data is not None else {},
+        show_source=not diff and not (fix and stdin_data is not None),
+    )
     if output.stdout_text is not None:
         write_stdout(output.stdout_text)
         report_stream = sys.stderr
@@ -192,20 +314,25 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
     if output.diff:
         write_stdout(output.diff)
         report_stream = sys.stderr
-    if args.format != "text":
+    fmt = "text" if args.format in TEXT_FORMATS else args.format
+    if fmt != "text":
+        if result.nothing_checked:
+            from newslint.reporters.text import no_files_message
+
+            print(f"newslint: warning: {no_files_message(result)}", file=sys.stderr)
         for problem in result.problems:
             where = f"{problem.path}:record {problem.record}" if problem.record else problem.path
             print(f"{where}: {'warning' if problem.skipped else 'error'}: {problem.message}", file=sys.stderr)
     if args.output_file is not None:
         try:
             with args.output_file.open("w", encoding="utf-8") as handle:
-                write_report(args.format, result, options, handle)
+                write_report(fmt, result, options, handle)
         except OSError as exc:
             print(f"newslint: error: -o {args.output_file}: cannot write the report: {exc.strerror or exc}",
                   file=sys.stderr)
             return EXIT_ERROR
     else:
-        write_report(args.format, result, options, report_stream)
+        write_report(fmt, result, options, report_stream)
         report_stream.flush()
     if any(not p.skipped for p in result.problems):
         return EXIT_ERROR
@@ -215,6 +342,29 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         return EXIT_FINDINGS if output.diff else EXIT_OK
     threshold = Severity(args.fail_on) if args.fail_on else settings.fail_on
     return EXIT_FINDINGS if result.count_at_or_above(threshold) else EXIT_OK
+
+
+def _engine_options(args: argparse.Namespace, diff: bool) -> dict:
+    """``--engine``, ``--ray-address``, ``--output-dir`` and ``--shard-format``, checked."""
+    if args.engine == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise PackError('--engine ray: Ray is not installed (pip install "newslint[ray]")')
+    if args.engine == "ray" and hasattr(args, "diff") and args.output_dir is None:
+        raise PackError("fix --engine ray writes cleaned shards: give --output-dir (inputs are never modified)")
+    if args.output_dir is not None:
+        if "-" in args.paths or diff:
+            raise PackError("--output-dir: not with standard input or --diff")
+        if args.output_dir.exists() and not args.output_dir.is_dir():
+            raise PackError(f"--output-dir {args.output_dir}: not a folder")
+        if args.shard_format == "parquet":
+            import importlib.util
+
+            if importlib.util.find_spec("pyarrow") is None:
+                raise PackError("--shard-format parquet: pyarrow is not installed")
+    return {"engine": args.engine, "ray_address": args.ray_address, "output_dir": args.output_dir,
+            "shard_format": args.shard_format}
 
 
 def _check_output_file(path: Path) -> None:

@@ -11,13 +11,13 @@ import functools
 import os
 import stat
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newslint.model import Severity
-from newslint.registry import PackError
+from newslint.registry import CheckSpec, PackError
 
 CONFIG_NAMES = (".newslint.yaml", ".newslint.yml", "pyproject.toml")
 
@@ -200,7 +200,10 @@ def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
     settings.params = {str(k): dict(v) for k, v in params.items()}
     from newslint.packs import expand_pack_paths
 
-    settings.packs = expand_pack_paths(_strings(raw.get("packs", []), "packs", path), base)
+    try:
+        settings.packs = expand_pack_paths(_strings(raw.get("packs", []), "packs", path), base)
+    except PackError as exc:
+        raise PackError(f"{path}: packs: {exc}") from None
     jsonl = raw.get("jsonl", {})
     if not isinstance(jsonl, Mapping):
         raise PackError(f"{path}: 'jsonl' must be a mapping")
@@ -220,3 +223,80 @@ def settings_from_mapping(raw: Mapping[str, Any], path: Path) -> Settings:
         except ValueError:
             raise PackError(f"{path}: fail-on must be error, warning or info") from None
     return settings
+
+
+def check_selectors(settings: Settings, specs: Sequence[CheckSpec]) -> Settings:
+    """Every code, prefix or name the config file gives must match a known check (any pack, selected
+    or not); the error names the file and the key. Returns the settings with ``severity`` keyed by
+    exact code (a name or prefix there applies to every check it matches) and ``per-file-ignores``
+    kept to what can match this run's checks (the rest is checked here, then has nothing to do).
+
+    Called with all loaded checks before selection, so a config that ignores ``NL402`` for some
+    files while ``select`` leaves NL402 out is valid, as it is in ruff."""
+    from newslint.selection import matches
+
+    if settings.source is None:
+        return settings
+    where = settings.source
+
+    def check(selectors: Sequence[str], key: str) -> None:
+        for selector in selectors:
+            if not any(matches(selector, s) for s in specs):
+                raise PackError(f"{where}: {key}: {selector!r} matches no check (see `newslint rules`)")
+
+    check(settings.select or (), "select")
+    check(settings.extend_select, "extend-select")
+    check(settings.ignore, "ignore")
+    for glob, codes in settings.per_file_ignores.items():
+        check(codes, f"per-file-ignores.{glob}")
+    exact: dict[str, Severity] = {}
+    broad: dict[str, Severity] = {}  # a prefix or name: an exact code given too wins
+    for key, level in settings.severity.items():
+        check([key], f"severity.{key}")
+        for spec in specs:
+            if matches(key, spec):
+                (exact if key.upper() == spec.code else broad)[spec.code] = level
+    return replace(settings, severity={**broad, **exact})
+
+
+def known_selectors(specs: Sequence[CheckSpec]) -> list[str]:
+    """Every check's code and name: what a suppression may name (its prefixes match too)."""
+    return sorted({s.code for s in specs} | {s.name for s in specs})
+
+
+def show_settings(settings: Settings, specs: Sequence[CheckSpec], args: Any = None) -> str:
+    """``--show-settings``: what this run would use, as YAML (ruff's ``--show-settings``): the config
+    file it came from, every option after the command line was applied, and the checks selected."""
+    import json
+
+    def value(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    severity = {s.code: settings.severity.get(s.code, s.severity).value for s in specs}
+    fail_on = getattr(args, "fail_on", None) or settings.fail_on.value
+    jsonl = {"text-fields": settings.text_fields, "extra-fields": settings.extra_fields,
+             "source-field": settings.source_field}
+    lines = [
+        "# newslint --show-settings",
+        f"config-file: {value(str(settings.source) if settings.source else None)}",
+        f"root: {value(str(settings.root))}",
+        f"checks: {value([f'{s.code} {s.name}' for s in specs])}",
+        f"select: {value(settings.select)}",
+        f"extend-select: {value(settings.extend_select)}",
+        f"ignore: {value(settings.ignore)}",
+        f"include: {value(settings.include)}",
+        f"exclude: {value(settings.exclude)}",
+        f"per-file-ignores: {value(settings.per_file_ignores)}",
+        f"severity: {value(severity)}",
+        f"params: {value({s.code: dict(s.params) for s in specs if s.params and s.code in settings.params})}",
+        f"packs: {value([str(p) for p in settings.packs])}",
+        f"jsonl: {value(jsonl)}",
+        f"fail-on: {value(fail_on)}",
+    ]
+    if args is not None:
+        for option in ("format", "jobs", "index", "cache_dir", "no_cache", "unsafe_fixes", "baseline"):
+            if hasattr(args, option):
+                raw = getattr(args, option)
+                shown = str(raw) if isinstance(raw, Path) else raw
+                lines.append(f"{option.replace('_', '-')}: {value(shown)}")
+    return "\n".join(lines) + "\n"

@@ -79,7 +79,7 @@ def load_index(path: Path, fingerprint: str) -> CorpusIndex:
     refs, summaries = data.get("refs"), data.get("summaries")
     if data.get("fingerprint") != fingerprint or not isinstance(refs, list) or not isinstance(summaries, dict):
         return CorpusIndex(fingerprint)  # other checks or parameters: summaries not comparable
-    from newslint.runner import DocRef
+    from newslint.engine.records import DocRef
 
     if not all(isinstance(ref, DocRef) for ref in refs) or not all(
         isinstance(code, str) and isinstance(bucket, list)
@@ -97,7 +97,11 @@ def load_index(path: Path, fingerprint: str) -> CorpusIndex:
 def save_index(path: Path, index: CorpusIndex) -> None:
     data = dumps({"version": FORMAT_VERSION, "fingerprint": index.fingerprint, "refs": index.refs,
                   "summaries": index.summaries}, _KIND)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():  # a folder newslint makes (.newslint/) stays out of git status
+        path.parent.mkdir(parents=True, exist_ok=True)
+        from newslint.cache import write_gitignore
+
+        write_gitignore(path.parent)
     atomic_write(path, data)
 
 

@@ -83,4 +83,44 @@ def explain(spec: CheckSpec) -> str:
     parts += ["", "## Fix", fix]
     if spec.docs.fix:
         parts.append(spec.docs.fix)
+    rows = parameter_rows(spec)
+    if rows:
+        parts += ["", "## Parameters", "Set them under `params:` in your config "
+                  f"(`params: {{{spec.code}: {{{rows[0][0]}: …}}}}`).", ""]
+        for name, types, default, value, doc in rows:
+            line = f"- `{name}` ({types}): default {default}"
+            if value != default:
+                line += f"; here {value}"
+            if doc:
+                line += f" — {doc}"
+            parts.append(line)
     return "\n".join(parts) + "\n"
+
+
+def parameter_rows(spec: CheckSpec) -> list[tuple[str, str, str, str, str]]:
+    """``(name, types, default, value in this check, doc)`` for each parameter of the check's kind;
+    the default is the kind's unless the check's pack gives its own (then that is the default a
+    config's ``params:`` overrides)."""
+    from newslint.registry import PackError, detector_class
+
+    try:
+        declared = detector_class(spec.kind).params
+    except PackError:
+        return []
+    rows = []
+    for name, param in sorted(declared.items()):
+        types = param.types if isinstance(param.types, tuple) else (param.types,)
+        type_names = " or ".join(t.__name__ for t in types)
+        value = spec.params.get(name, param.default)
+        rows.append((name, type_names, _shown(param.default) + (" (required)" if param.required else ""),
+                     _shown(value), param.doc))
+    return rows
+
+
+def _shown(value: object, limit: int = 120) -> str:
+    """A parameter value in one line, cut when long (a phrase list can hold hundreds of entries)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) > limit:
+        count = f" ({len(value)} entries)" if isinstance(value, (list, tuple, dict)) else ""
+        text = text[:limit - 1] + "…" + count
+    return f"`{text}`"

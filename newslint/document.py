@@ -58,6 +58,9 @@ class Document:
     # where text offset 0 is in the file (1-based): a container element's text keeps the file's line:col
     first_line: int = 1
     first_column: int = 1
+    # checks a JSONL record switches off for itself (its ``newslint_disable`` field): codes, prefixes
+    # or names, "ALL" for every check; None when the record has no such field
+    disabled: tuple[str, ...] | None = None
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def body_regions(self) -> list[Region]:
@@ -295,7 +298,8 @@ def file_document(
 
 
 def text_document(
-    path: str, text: str, record: int, field_name: str, newline: str = "\n", source: str | None = None
+    path: str, text: str, record: int, field_name: str, newline: str = "\n", source: str | None = None,
+    disabled: tuple[str, ...] | None = None,
 ) -> Document:
     """A JSONL record's text field: all body, located by record number."""
     return Document(
@@ -307,4 +311,5 @@ def text_document(
         field_name=field_name,
         newline="\n" if "\n" in text or "\r\n" not in text else "\r\n",
         source=source,
+        disabled=disabled,
     )

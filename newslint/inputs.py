@@ -213,10 +213,12 @@ def read_source(
         source.lines.append(JsonlLine(raw, record))
         origin = record.get(settings.source_field)
         origin = f"{display}:{origin}" if isinstance(origin, str) and origin else display
+        disabled = record_disabled(record.get(RECORD_DISABLE_FIELD)) if RECORD_DISABLE_FIELD in record else None
         for name in fields:
             value = record.get(name)
             if isinstance(value, str) and value:
-                source.documents.append(text_document(display, value, number, name, source=origin))
+                source.documents.append(text_document(display, value, number, name, source=origin,
+                                                      disabled=disabled))
     return source
 
 
@@ -226,6 +228,23 @@ def read_source(
 _CONTAINER_HEAD = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?<(?:doclist|DOC|doc)(?=[\s>])")
 _CONTAINER_EXTENSIONS = (".dat", ".trec", ".sgml", ".sgm")
 _ELEMENT_OPEN = re.compile(r"<(doc|DOC)(?=[\s>])[^>]*>")
+
+
+# A JSONL record's own suppression: ``"newslint_disable": ["NL201", "html-entity"]`` (codes, prefixes or
+# names; a comma-separated string works too), or ``true`` / ``"ALL"`` for every check.
+RECORD_DISABLE_FIELD = "newslint_disable"
+
+
+def record_disabled(value: object) -> tuple[str, ...]:
+    if value is True:
+        return ("ALL",)
+    if isinstance(value, str):
+        items = [v.strip() for v in value.replace(";", ",").split(",")]
+    elif isinstance(value, list):
+        items = [v.strip() for v in value if isinstance(v, str)]
+    else:
+        items = []
+    return tuple(v for v in items if v)
 
 
 def may_be_container(path: Path) -> bool:

@@ -77,13 +77,16 @@ class Linter:
                 spec = detector.check
                 if not spec.applies_to(doc):
                     continue
+                if doc.disabled and spec.kind != DIRECTIVE_KIND and _record_disables(doc.disabled, spec):
+                    continue
                 if self._timed_out and self._skip(doc, spec.code):
                     continue
                 mark = len(findings)
                 limits.deadline = 0.0  # the check's first pattern call starts its clock
                 try:
                     for hit in detector.detect(doc):
-                        if directives and any(s <= hit.start < e for s, e in directives):
+                        if directives and spec.kind != DIRECTIVE_KIND and \
+                                any(s <= hit.start < e for s, e in directives):
                             continue
                         if suppressed and any(r.covers(spec.code, spec.name, hit.start) for r in suppressed):
                             continue
@@ -186,6 +189,7 @@ class Linter:
                 return FixOutcome(doc.text, encoding, fixed, True, findings)
             text, applied = apply_fix_groups(doc.text, [f.fix.edits for f in chosen if f.fix])
             text, applied = _guard_front_matter(doc, text, chosen, applied)
+            text = _keep_missing_final_newline(doc.text, text)
             changed_encoding = False
             for index in applied:
                 finding = chosen[index]
@@ -201,6 +205,16 @@ class Linter:
     @property
     def _roles(self) -> dict[str, frozenset[Role]]:
         return {s.code: s.roles for s in self.specs}
+
+
+# The check that reports unknown codes in suppressions looks inside the directives themselves.
+DIRECTIVE_KIND = "suppression-directive"
+
+
+def _record_disables(disabled: tuple[str, ...], spec: CheckSpec) -> bool:
+    from newslint.selection import matches
+
+    return any(matches(code, spec) for code in disabled)
 
 
 def applicable(finding: Finding, unsafe: bool) -> bool:
@@ -241,6 +255,17 @@ def _guard_front_matter(
     groups: list[tuple[Edit, ...]] = [chosen[i].fix.edits if chosen[i].fix else () for i in keep]
     new_text, sub_applied = apply_fix_groups(doc.text, groups)
     return new_text, [keep[i] for i in sub_applied]
+
+
+def _keep_missing_final_newline(before: str, after: str) -> str:
+    """A text that did not end in a line break does not gain one from a fix (deleting a trailing
+    block leaves the line break before it last): a missing final newline stays missing. A last line
+    of only blanks (page padding) does not count as text: the line break before it is the end."""
+    ended = before.rstrip(" \t\u3000").endswith(("\n", "\r"))
+    if before and not ended and after.endswith(("\n", "\r")):
+        stripped = after.rstrip("\r\n")
+        return stripped if stripped else after
+    return after
 
 
 def _front_matter_parses(text: str) -> bool:

@@ -29,6 +29,8 @@ BUILTIN_KINDS: dict[str, str] = {
     "html-tag": "newslint.detectors.html:TagDetector",
     "html-comment": "newslint.detectors.html:CommentDetector",
     "style-or-script": "newslint.detectors.html:StyleScriptDetector",
+    "front-matter": "newslint.detectors.front_matter:FrontMatterDetector",
+    "suppression-directive": "newslint.detectors.directives:DirectiveDetector",
     "ticker-link": "newslint.detectors.tickers:TickerLinkDetector",
     "leading-boilerplate": "newslint.detectors.boilerplate:LeadingBoilerplateDetector",
     "trailing-boilerplate": "newslint.detectors.boilerplate:TrailingBoilerplateDetector",

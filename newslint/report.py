@@ -32,6 +32,13 @@ class RunResult:
     files_changed: int = 0
     unsafe_fixes_enabled: bool = False
     dry_run: bool = False  # fix --diff: the fixes were shown, not written
+    # the paths the run was asked to check (set by the command line): with none of their files
+    # checked, the summary says so instead of "All checks passed!"
+    paths: tuple[str, ...] = ()
+
+    @property
+    def nothing_checked(self) -> bool:
+        return bool(self.paths) and self.files_checked == 0 and not self.problems
 
     def count_at_or_above(self, threshold: Severity) -> int:
         counts = finding_stats(self.findings).by_severity()
@@ -43,3 +50,10 @@ class ReportOptions:
     statistics: bool = False
     quiet: bool = False
     version: str = ""
+    # text format: "full" (source line, caret, fix hint; corpus repeats grouped) or "concise" (one
+    # line per finding); colour (ANSI) on a terminal; --verbose keeps internal detail in messages
+    text_style: str = "concise"
+    color: bool = False
+    verbose: bool = False
+    stdin: Mapping[str, bytes] = field(default_factory=dict)  # standard input's bytes, by display name
+    show_source: bool = True  # False when the run's text is not what is on disk (fix --diff, fix -)

@@ -2,8 +2,8 @@
 
 A run over a corpus of millions of records produces millions of findings and map summaries. Kept as
 Python objects in the main process they grow with the corpus (about 33 bytes of RAM per byte of
-input before this module existed). Instead every task's output arrives already pickled (the worker
-pickles it; the main process never unpickles it just to keep it) and is appended to one unnamed
+input before this module existed). Instead every task's output arrives already encoded (the worker
+encodes it as data; the main process never decodes it just to keep it) and is appended to one unnamed
 temporary file, the :class:`Spool`. What stays in memory is a few numbers per task.
 
 * :class:`FindingLog` — the run's findings, read back in report order. Each task's findings are
@@ -13,7 +13,7 @@ temporary file, the :class:`Spool`. What stays in memory is a few numbers per ta
   fix applicability; the set of files) are kept on the side, so a summary needs no second pass.
 * :class:`SummaryRun` — one corpus check's ``(document index, summary)`` pairs, re-iterable: a
   reduce may stream them twice (count first, then keep only what the counts make interesting).
-* :class:`RefTable` — each document's location data (:class:`newslint.runner.DocRef`), fetched by
+* :class:`RefTable` — each document's location data (:class:`newslint.engine.records.DocRef`), fetched by
   index for the few documents a corpus check reports on.
 
 The file lives in the system's temporary folder (``TMPDIR``) and disappears when the run ends.
@@ -26,7 +26,7 @@ import heapq
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,35 +181,21 @@ class Chunk:
     last: tuple
 
 
-def seal_findings(findings: list[Finding], render: str | None = None,
-                  unsafe: bool = False) -> tuple[bytes, int, tuple, tuple, FindingStats]:
-    """What a worker sends for its findings: the sorted list pickled, its ends, and its counts.
+def seal_findings(findings: list[Finding], line: Callable[[Finding], str] | None = None
+                  ) -> tuple[bytes, int, tuple, tuple, FindingStats]:
+    """What a worker sends for its findings: the sorted list encoded, its ends, and its counts.
 
-    With ``render`` (``"json"`` or ``"text"``) the report lines are made here, in the worker, and
-    stored as ``(sort key, line)`` instead of findings: rendering millions of findings is then
-    spread over the workers instead of running in the main process after them."""
+    With ``line`` (a report line renderer: ``newslint.engine.worker.line_renderer``) the report
+    lines are made here, in the worker, and stored as ``(sort key, line)`` instead of findings:
+    rendering millions of findings is then spread over the workers instead of running in the main
+    process after them. The spool stores what it is given; it knows no report format."""
     findings.sort(key=Finding.sort_key)
     first = findings[0].sort_key() if findings else ()
     last = findings[-1].sort_key() if findings else ()
     entries: list[Any] = findings
-    if render is not None:
-        line = _line_renderer(render, unsafe)
+    if line is not None:
         entries = [(f.sort_key(), line(f)) for f in findings]
     return dumps(entries), len(findings), first, last, FindingStats.of(findings)
-
-
-def _line_renderer(render: str, unsafe: bool) -> Any:
-    if render == "json":
-        import json
-
-        from newslint.reporters.jsonfmt import finding_object
-
-        return lambda f: json.dumps(finding_object(f), ensure_ascii=False)
-    if render == "text":
-        from newslint.reporters.text import finding_line
-
-        return lambda f: finding_line(f, unsafe)
-    raise ValueError(f"no line rendering for {render!r}")
 
 
 class FindingLog:

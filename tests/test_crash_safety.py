@@ -181,7 +181,7 @@ def test_sigkill_during_fix_leaves_every_file_old_or_new(trees, tmp_path: Path) 
         for name, data in new.items():
             if name.endswith(".dropped") and state.get(name) != data:
                 # Killed between writing the sidecar and rewriting the JSONL file, the next run drops
-                # the same records again and appends them a second time (runner.keep_dropped; reported):
+                # the same records again and appends them a second time (engine.fixer.keep_dropped; reported):
                 # nothing lost, the sidecar holds the same records, some twice.
                 assert sorted(set(state[name].splitlines())) == sorted(set(data.splitlines())), name
                 totals["sidecar records appended twice"] += 1

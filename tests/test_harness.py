@@ -93,22 +93,23 @@ def test_quick_accuracy_meets_the_foundation_levels(quick_corpus):
 
 def test_jobs_1_and_2_give_identical_json(tmp_path, pool, monkeypatch):
     """A file tree large enough for the pool plus a JSONL file cut into several slices."""
-    from newslint import runner
+    from newslint import engine
     from newslint.config import Settings
+    from newslint.engine import plan
     from newslint.report import ReportOptions
     from newslint.reporters import render
 
     corpus.write_corpus(corpus.generate_docs(240, seed=21, pool=pool), tmp_path / "tree")
     corpus.write_corpus(corpus.generate_docs(500, seed=22, pool=pool, formats=("jsonl",)), tmp_path / "big", "jsonl")
     big = tmp_path / "big" / "corpus.jsonl"
-    monkeypatch.setattr(runner, "JSONL_CHUNK_BYTES", big.stat().st_size // 5)  # forked workers inherit it
+    monkeypatch.setattr(plan, "JSONL_CHUNK_BYTES", big.stat().st_size // 5)  # forked workers inherit it
     specs = corpus.load_specs((*corpus.SCORED, "NL403"))
     reports = []
     for jobs in (1, 2):
-        request = runner.RunRequest(paths=[str(tmp_path / "tree" / "docs"), str(big)], settings=Settings(),
+        request = engine.RunRequest(paths=[str(tmp_path / "tree" / "docs"), str(big)], settings=Settings(),
                                     specs=specs, jobs=jobs, cache=False, progress=False)
-        assert len([t for t in runner.plan_tasks(request) if not isinstance(t, Path)]) >= 4
-        reports.append(render("json", runner.run(request).result, ReportOptions()))
+        assert len([t for t in plan.plan_tasks(request) if not isinstance(t, Path)]) >= 4
+        reports.append(render("json", engine.run(request).result, ReportOptions()))
     assert len(json.loads(reports[0])) > 200
     assert reports[0] == reports[1]
 

@@ -168,11 +168,11 @@ def test_seed_fix_keeps_the_article(linter, number):
         assert fixed.count("Beijing and Beijing leaders have signed") == 1
         assert fixed.rstrip().endswith('the political "moat" of the capital was firmly established.')
     if number == 0:
-        assert fixed.endswith("(Reporter Liu Feifei Wu Di).\n")
+        assert fixed.endswith("(Reporter Liu Feifei Wu Di).")  # the seed has no final newline: none added
     if number == 2:
         assert fixed.startswith(" General Secretary Xi Jinping recently inspected Hebei")
     if number == 4:
-        assert fixed.endswith("<p>本报记者刘菲菲武红利</p>\n")
+        assert fixed.endswith("<p>本报记者刘菲菲武红利</p>")  # (no final newline in the seed either)
 
 
 # -- behaviour on small texts ------------------------------------------------------------------------

@@ -508,7 +508,7 @@ def test_github_input_problems_share_the_error_budget(specs):
 
 
 def test_render_dispatch_and_unknown_format(specs):
-    assert FORMATS == ("text", "json", "jsonl", "sarif", "github")
+    assert FORMATS == ("text", "json", "jsonl", "sarif", "github", "html")
     findings = check(specs, "a.txt", "<p>x</p>")
     for fmt in FORMATS:
         assert out(fmt, run(specs, findings)).endswith("\n")

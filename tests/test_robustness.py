@@ -27,7 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newslint import inputs, registry, runner
+from newslint import inputs, registry
 from newslint.cli import main
 from newslint.document import (
     MAX_FRONT_MATTER_YAML,
@@ -39,6 +39,9 @@ from newslint.document import (
     front_matter_span,
     load_yaml,
 )
+from newslint.engine import fixer, plan
+from newslint.engine import run as engine_run
+from newslint.engine.request import RunRequest
 from newslint.linter import Linter
 from newslint.model import Applicability, Edit, Hit, Severity
 from newslint.registry import CheckDoc, CheckSpec, Detector
@@ -150,8 +153,8 @@ def test_run_reads_standard_input_once_for_both_passes(monkeypatch) -> None:
     monkeypatch.setattr(inputs, "read_stdin", read_stdin)
     specs = [s for s in load_packs(builtin_pack_paths()) if s.code in ("NL201", "NL501", "NL403")]
     assert any(s.scope.value == "corpus" for s in specs)  # the case that lost the text: two passes
-    request = runner.RunRequest(paths=["-"], settings=Settings(), specs=specs, fix=True, progress=False)
-    output = runner.run(request)
+    request = RunRequest(paths=["-"], settings=Settings(), specs=specs, fix=True, progress=False)
+    output = engine_run(request)
     assert output.stdout_text == CLEAN and len(reads) == 1
 
 
@@ -238,14 +241,14 @@ def test_loops_missing_paths_and_vanished_files_are_errors(tmp_path: Path, capsy
     os.symlink("loop.txt", folder / "loop.txt")
     os.symlink("nowhere.txt", folder / "broken.txt")
     os.symlink(".", folder / "self")  # a folder loop: symlinked folders are not followed
-    plan = runner.plan_tasks
+    plan_tasks = plan.plan_tasks
 
-    def plan_then_delete(request):
-        tasks = plan(request)
+    def plan_then_delete(request, *args):
+        tasks = plan_tasks(request, *args)
         (folder / "gone.txt").unlink(missing_ok=True)  # between discovery and read
         return tasks
 
-    monkeypatch.setattr(runner, "plan_tasks", plan_then_delete)
+    monkeypatch.setattr(plan, "plan_tasks", plan_then_delete)
     code, out, err = run(capsys, "check", "--select", "NL201", str(folder), str(tmp_path / "missing.txt"),
                          str(folder / "loop.txt"))
     no_traceback(out, err)
@@ -307,14 +310,14 @@ def test_unreadable_folder_and_file_as_a_user(tmp_path: Path, capsys) -> None:
 def test_a_file_that_cannot_be_written_is_an_error(tmp_path: Path, capsys, monkeypatch) -> None:
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(TAGGED, encoding="utf-8")
-    write = runner.atomic_write
+    write = fixer.atomic_write
 
     def read_only_a(path: Path, data: bytes) -> None:
         if path.name == "a.txt":
             raise PermissionError(13, "Permission denied")
         write(path, data)
 
-    monkeypatch.setattr(runner, "atomic_write", read_only_a)
+    monkeypatch.setattr(fixer, "atomic_write", read_only_a)
     code, out, err = run(capsys, "fix", "--select", "NL201", str(tmp_path))
     no_traceback(out, err)
     assert code == 2
@@ -469,8 +472,8 @@ def test_deeply_nested_json_record_is_a_record_error(tmp_path: Path, capsys) -> 
 
 
 # -- 6. the missing tests ----------------------------------------------------------------------------
-# Each fails when its guard is removed: runner._fix_source's `if not doc.lossless` and
-# `if not source.lossless`, runner._reduce_group's per-file-ignores filter, linter._may_edit and
+# Each fails when its guard is removed: engine.fixer.fix_source's `if not doc.lossless` and
+# `if not source.lossless`, engine.corpus.reduce_findings' per-file-ignores filter, linter._may_edit and
 # linter._guard_front_matter.
 
 LOSSY = {
@@ -612,11 +615,11 @@ def test_a_killed_fix_does_not_keep_dropped_records_twice(tmp_path: Path) -> Non
     """The sidecar is written before the file; a run killed in between drops the same records again
     next time, and they are not appended a second time."""
     path = tmp_path / "a.jsonl"
-    runner.keep_dropped(path, ['{"id": 1}\n'])
-    runner.keep_dropped(path, ['{"id": 2}\n', '{"id": 3}\n'])
-    runner.keep_dropped(path, ['{"id": 2}\n', '{"id": 3}\n'])  # the same batch again: the killed run's
-    runner.keep_dropped(path, ['{"id": 1}\n'])  # kept already, but not last: appended (nothing is lost)
-    assert runner.sidecar_path(path).read_text(encoding="utf-8") == (
+    fixer.keep_dropped(path, ['{"id": 1}\n'])
+    fixer.keep_dropped(path, ['{"id": 2}\n', '{"id": 3}\n'])
+    fixer.keep_dropped(path, ['{"id": 2}\n', '{"id": 3}\n'])  # the same batch again: the killed run's
+    fixer.keep_dropped(path, ['{"id": 1}\n'])  # kept already, but not last: appended (nothing is lost)
+    assert fixer.sidecar_path(path).read_text(encoding="utf-8") == (
         '{"id": 1}\n{"id": 2}\n{"id": 3}\n{"id": 1}\n')
 
 
@@ -645,7 +648,7 @@ def test_fix_settles_corpus_checks_on_the_fixed_text(tmp_path: Path, capsys) -> 
     code, out, err = run(capsys, "fix", "--no-cache", str(path))
     assert code == 0 and "NL101: 1, NL501: 1" in out, out + err
     assert path.read_text(encoding="utf-8") == json.dumps({"id": 1, "text": article}, ensure_ascii=False) + "\n"
-    assert json.loads(runner.sidecar_path(path).read_text(encoding="utf-8")) == {"id": 2, "text": article}
+    assert json.loads(fixer.sidecar_path(path).read_text(encoding="utf-8")) == {"id": 2, "text": article}
     before = path.read_bytes()
     code, out, err = run(capsys, "fix", "--no-cache", str(path))
     assert code == 0 and path.read_bytes() == before and "Fixed" not in out, out

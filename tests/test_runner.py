@@ -1,4 +1,4 @@
-"""The runner: large JSONL files read in slices keep exact record numbers; jobs don't change output;
+"""The engine: large JSONL files read in slices keep exact record numbers; jobs don't change output;
 the result cache is used on a second run and survives corruption."""
 
 from __future__ import annotations
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from newslint import runner
 from newslint.cli import main
+from newslint.config import Settings
+from newslint.engine import plan, runcache, worker
+from newslint.engine.request import RunRequest
 
 
 @pytest.fixture
@@ -33,8 +35,8 @@ def findings(capsys, *args: str) -> tuple[int, list[dict], str]:
 
 
 def test_slices_keep_record_numbers(big_jsonl: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr(runner, "JSONL_CHUNK_BYTES", 2048)  # ~10 slices
-    tasks = runner.plan_tasks(runner.RunRequest(paths=[str(big_jsonl)], settings=runner.Settings(), specs=[]))
+    monkeypatch.setattr(plan, "JSONL_CHUNK_BYTES", 2048)  # ~10 slices
+    tasks = plan.plan_tasks(RunRequest(paths=[str(big_jsonl)], settings=Settings(), specs=[]))
     assert len(tasks) > 5
     for jobs in ("1", "2"):
         code, found, err = findings(capsys, "--no-cache", "--jobs", jobs, str(big_jsonl))
@@ -48,7 +50,7 @@ def test_second_run_uses_the_cache_and_a_corrupt_cache_is_ignored(tmp_path: Path
     post = tmp_path / "a.md"
     post.write_text("<b>北京</b>\n", encoding="utf-8")
     first = findings(capsys, "--cache-dir", str(cache), str(post))
-    entries = [p for p in cache.rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]
+    entries = [p for p in cache.rglob("*") if p.is_file() and p.name not in ("CACHEDIR.TAG", ".gitignore")]
     assert len(entries) == 1
     assert findings(capsys, "--cache-dir", str(cache), str(post)) == first
     entries[0].write_bytes(b"garbage")
@@ -100,13 +102,14 @@ def _tree(root: Path) -> list[Path]:
 
 def _counting_reads(monkeypatch) -> list[str]:
     reads: list[str] = []
-    real = runner.read_signed
+    real = worker.read_signed
 
     def read_signed(path: Path):
         reads.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(runner, "read_signed", read_signed)
+    monkeypatch.setattr(worker, "read_signed", read_signed)  # a task reads its file
+    monkeypatch.setattr(runcache, "read_signed", read_signed)  # the cache lookup hashes it
     return reads
 
 

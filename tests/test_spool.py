@@ -107,7 +107,7 @@ def test_lines_rendered_by_the_workers_equal_the_reporters_own(fmt: str) -> None
     rendering the findings in the main process (including the corpus checks' findings)."""
     from conftest import SEEDS
 
-    from newslint import runner
+    from newslint import engine
     from newslint.config import Settings
     from newslint.packs import builtin_pack_paths, load_packs
     from newslint.report import ReportOptions
@@ -117,9 +117,9 @@ def test_lines_rendered_by_the_workers_equal_the_reporters_own(fmt: str) -> None
     specs = select_checks(load_packs(builtin_pack_paths()), None)
     reports = []
     for mode in (None, fmt):
-        request = runner.RunRequest(paths=[str(SEEDS)], settings=Settings(), specs=specs, jobs=1,
+        request = engine.RunRequest(paths=[str(SEEDS)], settings=Settings(), specs=specs, jobs=1,
                                     cache=False, progress=False, render=mode)
-        result = runner.run(request).result
+        result = engine.run(request).result
         assert (result.findings.rendered == mode) if mode else not result.findings.rendered
         reports.append(render(fmt, result, ReportOptions()))
     assert reports[0] == reports[1]

@@ -235,6 +235,12 @@ class ExactDuplicateDetector(_DedupBase):
         digest = _digest(canon) if len(canon) >= self.p["min_length"] else None
         return DocSummary(doc.path, doc.record, start, end, digest, len(canon))
 
+    def partition_key(self, summary: DocSummary | None) -> bytes | None:
+        """The reduce compares only summaries with the same digest (None: never reported), so an
+        executor may hash-partition the stream by this key and reduce each partition on its own:
+        the hits are the same (``newslint.ray_engine.keyed_reduce``: a Ray Data group-by stage)."""
+        return summary.digest if summary is not None else None
+
     def reduce(self, summaries: Iterable[tuple[int, DocSummary]]) -> Iterator[tuple[int, Hit]]:
         # Two passes over the (re-iterable, spooled) summaries: 8 bytes of digest per document find
         # the digests held more than once; only those documents' summaries are then kept.

@@ -147,7 +147,7 @@ def _union(bmp: bool) -> re.Pattern[str]:
     global _ascii_rare
     pattern = _patterns.get(bmp)
     if pattern is None:
-        from newslint.detectors.mojibake import trigger_class
+        from newslint.detectors.triggers import trigger_class
 
         pattern = _patterns[bmp] = re.compile(f"[{trigger_class()}{REMOVABLE}{LOST_BMP if bmp else LOST}]")
         _ascii_rare = bytes(code for code in range(128) if pattern.match(chr(code)))

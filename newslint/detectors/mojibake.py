@@ -81,6 +81,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 from newslint.detectors.invisible import find_rare, rare_positions
+from newslint.detectors.triggers import (
+    _CODE_PAGES,
+    _GBK_PUA,
+    _continuation_chars,
+    _markers,
+    _page,
+    trigger_class,
+)
 from newslint.document import Document
 from newslint.model import Applicability, Edit, Hit
 from newslint.registry import CheckSpec, Detector, Param
@@ -100,7 +108,6 @@ _FILL = {"锟斤拷": "UTF-8 replacement characters read as GBK", "烫": "MSVC f
          "屯": "MSVC fill bytes 0xCD read as GBK"}
 # Non-ASCII runs; a "?" between or after them may be a byte the wrong decoder could not read.
 _NON_ASCII = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*(?:\?+[^\x00-\x7f]+)*\?*")
-_GBK_PUA = "\ue000-\ue765"  # GBK's user-defined areas as GB18030 decodes them
 _PUA_RE = re.compile(f"[{_GBK_PUA}]")
 # A "?" directly followed by non-ASCII text: where a byte of GBK text may have been lost.
 _QUESTION_PIECE = re.compile(r"\?([^\x00-\x7f?][^\x00-\x7f?]*)")
@@ -115,27 +122,10 @@ _SHOW_MAX = 40
 
 # Python codec names of ftfy's CHARMAP_ENCODINGS, in ftfy's order; "sloppy": a byte the code page leaves
 # undefined reads as the C1 control of the same number (what browsers and ftfy do).
-_CODE_PAGES = ("latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859-2",
-               "mac-roman", "cp437")
 _FTFY_NAMES = {"latin-1": "Latin-1", "sloppy-windows-1252": "cp1252", "windows-1252": "cp1252",
                "sloppy-windows-1251": "cp1251", "sloppy-windows-1250": "cp1250", "sloppy-windows-1253": "cp1253",
                "sloppy-windows-1254": "cp1254", "sloppy-windows-1257": "cp1257", "iso-8859-2": "ISO-8859-2",
                "macroman": "MacRoman", "cp437": "cp437"}
-# Everyday punctuation that continuation bytes also read as (cp1252 0x80-0x97): too common in clean text
-# to make a line worth a look. Mojibake with only these also holds a lead byte's letter, which counts.
-_PLAIN_PUNCTUATION = "–—‘’“”…•€"
-
-
-@functools.cache
-def _page(codec: str) -> str:
-    """Bytes 0x80-0xFF as ``codec`` reads them, sloppily (undefined bytes stay C1 controls)."""
-    out = []
-    for byte in range(0x80, 0x100):
-        try:
-            out.append(bytes((byte,)).decode(codec))
-        except UnicodeDecodeError:
-            out.append(chr(byte))
-    return "".join(out)
 
 
 @functools.cache
@@ -149,15 +139,6 @@ def _segment_chars() -> str:
     """Every character some code page produces from a byte 0x80-0xFF, plus U+FFFD (a lost byte)."""
     chars = set("".join(_page(codec) for codec in _CODE_PAGES)) | {"\ufffd"}
     return "".join(sorted(chars))
-
-
-@functools.cache
-def _continuation_chars() -> str:
-    """Characters of continuation bytes (0x80-0xBF) outside Latin-1 and everyday punctuation: one of
-    them, or a Latin-1 character, is in every UTF-8 sequence a code page misreads (Windows-874 has its
-    own lead ``เ``)."""
-    chars = {c for codec in _CODE_PAGES for c in _page(codec)[:0x40]} - set(_PLAIN_PUNCTUATION)
-    return "".join(sorted(c for c in chars if c > "\xff"))
 
 
 @functools.cache
@@ -229,23 +210,6 @@ def _utf8_pair_at(text: str, index: int) -> bool:
 _THAI_CONT = re.escape(_page("cp874")[:0x40])
 _THAI_AS_CP874 = re.compile(f"เ[ธน][{_THAI_CONT} ](?:[\x20-\x7e]*?เ[ธน][{_THAI_CONT} ])+")
 _LOST_A0 = re.compile(b"(?<=\xe0[\xb8\xb9]) ")  # a no-break space (byte A0) that became a space
-
-
-@functools.cache
-def _markers() -> str:
-    """Characters a UTF-8 run read as GBK starts with: GBK lead E0–F4, trail 80–BF."""
-    chars = []
-    for lead in range(0xE0, 0xF5):
-        for trail in range(0x80, 0xC0):
-            with contextlib.suppress(UnicodeDecodeError):
-                chars.append(bytes((lead, trail)).decode("gbk"))
-    return "".join(sorted(set(chars)))
-
-
-@functools.cache
-def trigger_class() -> str:
-    """The characters of every line worth a closer look (the inside of a regex class)."""
-    return f"\x80-\xff{re.escape(_continuation_chars())}{_GBK_PUA}{re.escape(_markers())}锟烫屯เ"
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""Output formats for a run's result: ``text``, ``json``, ``jsonl``, ``sarif`` and ``github``.
+"""Output formats for a run's result: ``text`` (full or concise), ``json``, ``jsonl``, ``sarif``,
+``github`` and ``html``.
 
 Each format lives in its own module, imported only when asked for, so ``newslint check`` in a
 pre-commit hook never pays for building SARIF. :func:`write` streams a report to a file object:
@@ -23,9 +24,10 @@ from newslint.model import Applicability, Finding, Position, Severity
 from newslint.report import InputProblem, ReportOptions, RunResult
 from newslint.spool import FindingLog, finding_stats
 
-FORMATS = ("text", "json", "jsonl", "sarif", "github")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "html")
 
-_MODULES = {"text": "text", "json": "jsonfmt", "jsonl": "jsonfmt", "sarif": "sarif", "github": "github"}
+_MODULES = {"text": "text", "json": "jsonfmt", "jsonl": "jsonfmt", "sarif": "sarif", "github": "github",
+            "html": "html"}
 
 # Most severe first: annotations and summaries list errors before warnings before info.
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)

@@ -1,0 +1,233 @@
+"""Corpus stages: map one document to a summary per check group (in the workers), reduce all the
+summaries of a group to hits (in the driver), locate them, filter per-file ignores, spool them.
+
+Stage contract (what an executor or a new corpus check relies on):
+
+* **map** — ``CorpusDetector.map(doc) -> summary``: one document, small, data-encodable (a record
+  type of ``datafile.RECORDS`` or plain values), deterministic across processes (blake2b/crc32,
+  never ``hash()``). Checks whose ``map_key()`` is equal form one *group*: mapped once, one stream.
+  A map that runs out of its pattern budget leaves the document out of that check (an input problem).
+* **key** — a summary's identity is ``(task, doc)`` (see :mod:`newslint.engine.records`); the reduce
+  sees the global index ``base(task) + doc``, which is the same for every executor.
+* **reduce** — ``CorpusDetector.reduce(stream) -> (index, Hit)``: the stream is re-iterable (a
+  reduce may read it several times) and in index order; the hits come out in any order. Locating,
+  per-file ignores and sorting happen here, not in the detector.
+* **keyed** — a check whose reduce compares only summaries with equal keys declares
+  ``partition_key(summary)``; an executor may then partition the stream by key and reduce each part
+  on its own (``CorpusPlan.keyed``; on Ray: a hash repartition and a per-block reduce, NL501 today).
+* **located** — a hit's offsets become line:column through the document's :class:`DocRef`.
+
+Locally each group reduces in a fresh forked process reading the spool it inherits (memory freed
+by one reduce never stays with the next); ``--index`` merges earlier runs' summaries first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newslint.engine.records import DocRef
+from newslint.engine.request import RunRequest
+from newslint.linter import Linter
+from newslint.model import Finding
+from newslint.registry import PATTERN_LIMITS, CorpusDetector, PatternTimeout
+from newslint.report import InputProblem
+from newslint.selection import matches
+from newslint.spool import Chunk, FindingLog, FindingStats, RefTable, Spool, seal_findings
+
+_BATCH = 20_000  # corpus findings located, sorted and spooled together
+STOPPED = object()  # a map stopped by its pattern budget
+
+
+class CorpusPlan:
+    """The corpus checks of a run, their groups, and the linter that locates their hits."""
+
+    def __init__(self, request: RunRequest) -> None:
+        self.settings = request.settings
+        self.unsafe = request.unsafe_fixes
+        self.locator = Linter(request.corpus_specs, self.settings.severity)
+        self.detectors: list[CorpusDetector] = [
+            d for d in self.locator.corpus_detectors
+            if isinstance(d, CorpusDetector) and not (request.single_document and d.min_documents > 1)
+        ]
+        # which earlier corpus check's summaries each one shares (itself when none): mapped once, stored once
+        first: dict[Any, int] = {}
+        self.shares = [first.setdefault(key, n) if (key := d.map_key()) is not None else n
+                       for n, d in enumerate(self.detectors)]
+        self.owners = [n for n, share in enumerate(self.shares) if share == n]
+        # An executor's keyed reduce (detector, stream) -> hits, for checks whose reduce is local to a
+        # partition key (``partition_key``): a group-by stage instead of one reduce in the driver.
+        self.keyed: Any = None
+
+    def __len__(self) -> int:
+        return len(self.detectors)
+
+    def groups(self) -> dict[int, list[int]]:
+        groups: dict[int, list[int]] = {}
+        for n, share in enumerate(self.shares):
+            groups.setdefault(share, []).append(n)
+        return groups
+
+
+def map_bounded(detector: CorpusDetector, doc: Any, problems: list[InputProblem]) -> Any:
+    """A corpus check's map of one document, its user-pack patterns within their time budget (the
+    whole map shares it, as a document check's detect does). A map stopped by its limit leaves the
+    document out of that check, with one input problem naming the check."""
+    PATTERN_LIMITS.deadline = 0.0
+    try:
+        return detector.map(doc)
+    except PatternTimeout as exc:
+        spec = detector.check
+        problems.append(InputProblem(doc.path, f"{spec.code} ({spec.name}): {exc.describe()}; check skipped",
+                                     doc.record))
+        return STOPPED
+    finally:
+        PATTERN_LIMITS.deadline = -1.0
+
+
+def reduce_with_index(
+    request: RunRequest,
+    plan: CorpusPlan,
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    log: FindingLog,
+    line: Any = None,
+    jobs: int = 1,
+    timings: dict[str, Any] | None = None,
+) -> None:
+    """Reduce this run's summaries, together with a saved index's when ``--index`` is given."""
+    if request.index is None or not plan.detectors:
+        reduce_all(plan, summaries, refs, log, line, jobs=jobs, timings=timings)
+        return
+    from newslint.cache import config_fingerprint
+    from newslint.corpus_index import load_index, locked, merge, save_index
+
+    codes = [d.check.code for d in plan.detectors]
+    key = config_fingerprint(("index", sorted(d.check.fingerprint() for d in plan.detectors)))
+    ref_list = list(refs)
+    current = [list(bucket) for bucket in summaries]
+    with locked(request.index):
+        old = load_index(request.index, key)
+        merged, first_new = merge(old, ref_list, dict(zip(codes, current, strict=True)), {r.path for r in ref_list})
+        buckets = [merged.summaries.get(code, []) for code in codes]
+        # in this process: the index is in memory
+        reduce_all(plan, buckets, merged.refs, log, line, report_from=first_new)
+        if not request.diff:
+            save_index(request.index, merged)
+
+
+# What the forked reduce processes inherit: (plan, summaries, refs, spool, line, report_from).
+_REDUCE_STATE: tuple | None = None
+
+
+def reduce_all(
+    plan: CorpusPlan,
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    log: FindingLog,
+    line: Any = None,
+    report_from: int = 0,
+    jobs: int = 1,
+    timings: dict[str, Any] | None = None,
+) -> None:
+    """Every corpus check's reduce; checks sharing a summary stream reduce together. With several
+    jobs (and ``fork``) the groups run in parallel processes that read the spool they inherit and
+    append their findings to it; the chunks are taken in check order, so the report is the same."""
+    global _REDUCE_STATE
+    groups = plan.groups()
+    import multiprocessing
+
+    parallel = (
+        jobs > 1 and len(groups) > 1 and isinstance(refs, RefTable)
+        and "fork" in multiprocessing.get_all_start_methods()
+        and plan.keyed is None  # never fork a process that runs Ray (its threads' locks would be copied)
+    )
+    if not parallel:
+        for members in groups.values():
+            started = time.perf_counter()
+            for chunk, stats in reduce_group(plan, members, summaries, refs, log.spool, line, report_from):
+                log.add_chunk(chunk, stats)
+            if timings is not None:  # seconds per group (benchmarks/ray_bench.py)
+                timings[f"reduce_s_{plan.detectors[members[0]].check.code}"] = time.perf_counter() - started
+        return
+    # biggest inputs first, so the longest reduce starts at once
+    order = sorted(groups, key=lambda g: -getattr(summaries[g], "nbytes", 0))
+    context = multiprocessing.get_context("fork")
+    log.spool.flush()  # the children read what is on disk and append after it
+    log.spool.lock = context.Lock()
+    _REDUCE_STATE = (plan, summaries, refs, log.spool, line, report_from)
+    try:
+        # a fresh process per group: memory one reduce freed is not kept for the next
+        with context.Pool(min(jobs, len(groups)), maxtasksperchild=1) as pool:
+            results = dict(zip(order, pool.map(_reduce_child, [groups[g] for g in order], chunksize=1), strict=True))
+    finally:
+        _REDUCE_STATE = None
+        log.spool.lock = None
+        log.spool.sync_end()
+    for g in groups:
+        for chunk, stats in results[g]:
+            log.add_chunk(chunk, stats)
+
+
+def _reduce_child(members: list[int]) -> list[tuple[Chunk, FindingStats]]:
+    assert _REDUCE_STATE is not None
+    plan, summaries, refs, spool, line, report_from = _REDUCE_STATE
+    return reduce_group(plan, members, summaries, refs, spool, line, report_from)
+
+
+def reduce_group(
+    plan: CorpusPlan,
+    members: list[int],
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    spool: Spool,
+    line: Any = None,
+    report_from: int = 0,
+) -> list[tuple[Chunk, FindingStats]]:
+    """Reduce checks ``members`` (indexes into the corpus checks); their findings, located and
+    sorted in batches, are written to ``spool``; returns the chunks in order."""
+    out: list[tuple[Chunk, FindingStats]] = []
+    batch: list[Finding] = []
+
+    def flush() -> None:
+        if batch:
+            data, count, first, last, stats = seal_findings(batch, line)
+            out.append((Chunk(spool.put(data), count, first, last), stats))
+            batch.clear()
+
+    for n in members:
+        for finding in reduce_findings(plan, [n], summaries, refs, report_from):
+            batch.append(finding)
+            if len(batch) >= _BATCH:
+                flush()
+        flush()  # one check's batches stay in document order
+    return out
+
+
+def reduce_findings(
+    plan: CorpusPlan,
+    members: list[int],
+    summaries: Sequence[Iterable[tuple[int, Any]]],
+    refs: Sequence[DocRef] | RefTable,
+    report_from: int = 0,
+) -> Any:
+    """The located findings of checks ``members``, check by check (each check's in its reduce's
+    order), minus per-file ignores and documents of earlier runs (``report_from``)."""
+    linter = plan.locator
+    ignored: dict[str, list[str]] = {}
+    for n in members:
+        detector = plan.detectors[n]
+        spec = detector.check
+        keyed = plan.keyed if plan.keyed is not None and hasattr(detector, "partition_key") else None
+        hits = keyed(detector, summaries[n]) if keyed is not None else detector.reduce(summaries[n])
+        for index, hit in hits:
+            if index < report_from:
+                continue  # a document of an earlier run, known only from the index
+            ref = refs[index]
+            skip = ignored.get(ref.path)
+            if skip is None:
+                skip = ignored[ref.path] = plan.settings.ignored_for(ref.path)
+            if skip and any(matches(sel, spec) for sel in skip):
+                continue
+            yield linter.located(spec, hit, ref.path, ref.record, ref.field_name, ref.position)
