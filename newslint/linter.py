@@ -189,7 +189,6 @@ class Linter:
                 return FixOutcome(doc.text, encoding, fixed, True, findings)
             text, applied = apply_fix_groups(doc.text, [f.fix.edits for f in chosen if f.fix])
             text, applied = _guard_front_matter(doc, text, chosen, applied)
-            text = _keep_missing_final_newline(doc.text, text)
             changed_encoding = False
             for index in applied:
                 finding = chosen[index]
@@ -255,17 +254,6 @@ def _guard_front_matter(
     groups: list[tuple[Edit, ...]] = [chosen[i].fix.edits if chosen[i].fix else () for i in keep]
     new_text, sub_applied = apply_fix_groups(doc.text, groups)
     return new_text, [keep[i] for i in sub_applied]
-
-
-def _keep_missing_final_newline(before: str, after: str) -> str:
-    """A text that did not end in a line break does not gain one from a fix (deleting a trailing
-    block leaves the line break before it last): a missing final newline stays missing. A last line
-    of only blanks (page padding) does not count as text: the line break before it is the end."""
-    ended = before.rstrip(" \t\u3000").endswith(("\n", "\r"))
-    if before and not ended and after.endswith(("\n", "\r")):
-        stripped = after.rstrip("\r\n")
-        return stripped if stripped else after
-    return after
 
 
 def _front_matter_parses(text: str) -> bool:

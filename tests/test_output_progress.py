@@ -80,3 +80,19 @@ def test_never_in_a_pipe_or_in_ci(monkeypatch):
     bar.update(1, 10)
     bar.end()
     assert tty.getvalue() == ""
+
+
+def test_a_run_names_each_corpus_stage_on_a_terminal(tmp_path, monkeypatch, capsys):
+    """After the files are read, the corpus reduces are stages of their own on the progress line
+    (they can take longer than reading): each named by its checks."""
+    from newslint.cli import main
+
+    article = "国家统计局今日发布数据，一季度国内生产总值同比增长百分之五点三，好于市场预期。\n"
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(article, encoding="utf-8")
+    seen: list[str] = []
+    monkeypatch.setattr(progress, "_interactive", lambda stream: True)
+    monkeypatch.setattr(Progress, "stage", lambda self, name, total=None: seen.append(name))
+    main(["check", "--no-cache", "--select", "NL501,NL502", str(tmp_path)])
+    capsys.readouterr()
+    assert any("NL501" in name for name in seen) and any("NL502" in name for name in seen), seen

@@ -160,6 +160,11 @@ def deletion(doc: Document, first: Unit, last: Unit) -> Edit:
     line_start, line_end = _line_bounds(text, start, end)
     if not text[line_start:start].strip(_STRIP) and not text[end:line_end].strip(_STRIP):
         start, end = line_start, min(line_end + 1, len(text))
+        if end == len(text) and not text.endswith(("\n", "\r")):
+            # the last lines of a text that has no final newline: the line breaks before them go too,
+            # in this edit (declared), so a fix never gives the text a final newline it did not have
+            while start > 0 and text[start - 1] in "\r\n \t\u3000":
+                start -= 1
     return Edit(start, end, "")
 
 
@@ -286,7 +291,8 @@ class TrailingBoilerplateDetector(Detector):
                 start = edit.start
                 while start > region.start and doc.text[start - 1] in _STRIP:
                     start -= 1
-                edit = Edit(start, edit.end, "\n" if start > region.start else "")
+                ended = doc.text[:region.end].endswith(("\n", "\r"))  # (a missing final newline stays missing)
+                edit = Edit(start, edit.end, "\n" if start > region.start and ended else "")
             lines = [tail[i].text for i in group]
             yield Hit(
                 first.vis_start,

@@ -409,7 +409,8 @@ class JunkLineDetector(Detector):
             while start > region.start and text[start - 1] in _WS:
                 start -= 1
             if start < edit.start:
-                edit = Edit(start, region.end, "\n" if start > region.start else "")
+                ended = text[:region.end].endswith(("\n", "\r"))  # (a missing final newline stays missing)
+                edit = Edit(start, region.end, "\n" if start > region.start and ended else "")
         safe = not unit.markup and (verdict.widget or (verdict.strong and edge))
         if safe and not _verified(doc, edit, prose_units):
             safe = False

@@ -143,14 +143,20 @@ def reduce_all(
         and "fork" in multiprocessing.get_all_start_methods()
         and plan.keyed is None  # never fork a process that runs Ray (its threads' locks would be copied)
     )
+    from newslint import progress  # the run's progress line, if any (a terminal): one stage per group
+
+    progress.stages(len(groups) if not parallel else 1)
     if not parallel:
         for members in groups.values():
+            progress.stage(" + ".join(f"{plan.detectors[m].check.code} {plan.detectors[m].check.name}"
+                                      for m in members))
             started = time.perf_counter()
             for chunk, stats in reduce_group(plan, members, summaries, refs, log.spool, line, report_from):
                 log.add_chunk(chunk, stats)
             if timings is not None:  # seconds per group (benchmarks/ray_bench.py)
                 timings[f"reduce_s_{plan.detectors[members[0]].check.code}"] = time.perf_counter() - started
         return
+    progress.stage(f"{len(groups)} corpus checks in parallel")
     # biggest inputs first, so the longest reduce starts at once
     order = sorted(groups, key=lambda g: -getattr(summaries[g], "nbytes", 0))
     context = multiprocessing.get_context("fork")
