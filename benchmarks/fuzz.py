@@ -920,6 +920,19 @@ def _text_loss(where: str, old: str, new: str, spans: list[tuple[int, int]],
     return None
 
 
+def alignments(n: int, m: int, dropped: Callable[[int], bool],
+               pair: Callable[[int, int], str | None]) -> list[list[bool]]:
+    """``ok[i][j]``: old items ``i:`` can become new items ``j:`` — each kept old item is the next new
+    one (``pair`` is None) or a declared drop (``dropped``). Every alignment is searched (duplicates
+    make several look plausible)."""
+    ok = [[False] * (m + 1) for _ in range(n + 1)]
+    ok[n][m] = True
+    for i in range(n - 1, -1, -1):
+        for j in range(m, -1, -1):
+            ok[i][j] = (dropped(i) and ok[i + 1][j]) or (j < m and ok[i + 1][j + 1] and pair(i, j) is None)
+    return ok
+
+
 CONTAINER_FIELD = "<doc>"  # newslint.model.CONTAINER_FIELD: a container file's <doc> element
 
 
@@ -957,11 +970,7 @@ def _container_loss(name: str, display: str, old: str, new: str, after: dict[str
                                                  entry.spans if entry is not None else [], chain))
         return pairs[(i, j)]
 
-    ok = [[False] * (m + 1) for _ in range(n + 1)]
-    ok[n][m] = True
-    for i in range(n - 1, -1, -1):
-        for j in range(m, -1, -1):
-            ok[i][j] = (dropped(i) and ok[i + 1][j]) or (j < m and ok[i + 1][j + 1] and pair(i, j) is None)
+    ok = alignments(n, m, dropped, pair)
     if not ok[0][0]:
         i = j = 0
         while i < n and j < m and pair(i, j) is None:
@@ -1201,11 +1210,7 @@ class Judge:
 
         # Which old lines the new ones are, records dropped (declared, in the sidecar) apart: several
         # alignments can look plausible (duplicates are alike), so search them all (a few dozen lines).
-        ok = [[False] * (m + 1) for _ in range(n + 1)]
-        ok[n][m] = True
-        for i in range(n - 1, -1, -1):
-            for j in range(m, -1, -1):
-                ok[i][j] = (dropped(i) and ok[i + 1][j]) or (j < m and ok[i + 1][j + 1] and pair(i, j) is None)
+        ok = alignments(n, m, dropped, pair)
         if ok[0][0]:
             return None
         i = j = 0  # the first line no alignment explains, for the message (declared drops skipped)
