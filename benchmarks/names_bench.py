@@ -2,8 +2,8 @@
 
 Builds N English documents from real English news sentences (the seeds and the shared corpus's English
 texts), writes them as files, and times ``newslint check`` through the runner twice: with the built-in
-packs that load (the baseline) and with the same packs plus ``checks/names.yml``. The acceptance bar is
-a ratio of at most 1.3. It also reports whether pypinyin was imported (it must not be: no Chinese
+packs that load (the baseline) and with the same packs plus ``checks/names.yml``. The acceptance bar
+(issue 13) is a ratio of at most 1.1. It also reports whether pypinyin was imported (it must not be: no Chinese
 document, no romanisation) and how many names findings the unpaired run produced.
 
     python benchmarks/names_bench.py --docs 10000 [--repeat 3] [--out /tmp/names-bench]
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+BAR = 1.1  # issue 13: names checks on English documents with no candidate original
 SOURCES = (REPO / "seeds", REPO.parent / "shared" / "corpus" / "newspaper3k-test-fixtures" / "text")
 NAMES_KINDS = {
     "translation-pair": "newslint.names.detectors:TranslationPairDetector",
@@ -126,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     b, w = statistics.median(base), statistics.median(names)
     print(f"without names checks: {b:.2f} CPU s (median of {args.repeat}: {', '.join(f'{x:.2f}' for x in base)})")
     print(f"with names checks:    {w:.2f} CPU s (median of {args.repeat}: {', '.join(f'{x:.2f}' for x in names)})")
-    print(f"ratio: {w / b:.3f} (bar: 1.30); names findings: {found}; pypinyin imported: {'pypinyin' in sys.modules}")
-    return 0 if w / b <= 1.3 else 1
+    print(f"ratio: {w / b:.3f} (bar: {BAR:.2f}); names findings: {found}; "
+          f"pypinyin imported: {'pypinyin' in sys.modules}")
+    return 0 if w / b <= BAR else 1
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from typing import Any
 
 from newslint import __version__
 from newslint.atomic import atomic_write, sweep
+from newslint.datafile import FORMAT_VERSION as DATA_FORMAT
 from newslint.datafile import DataError, dumps
 from newslint.datafile import loads as _data_loads
 
@@ -208,8 +209,9 @@ def _spec_cache_key(paths: list[Path]) -> str | None:
     return config_fingerprint(("packs", stats))
 
 
-# One file, overwritten when the packs or newslint change: nothing accumulates.
-SPEC_CACHE_NAME = "builtin-packs.data"
+# One file per data format, overwritten when the packs or newslint change: nothing accumulates, and two
+# installed versions of another format (a fuzz run of an older tree) do not rewrite each other's file.
+SPEC_CACHE_NAME = f"builtin-packs.v{DATA_FORMAT}.data"
 
 
 def spec_cache_get(paths: list[Path]) -> Any | None:

@@ -221,7 +221,6 @@ def _use_color(args: argparse.Namespace, stream) -> bool:
 
 def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
     from newslint.engine import RunRequest, run, write_stdout
-    from newslint.inputs import read_stdin
     from newslint.report import ReportOptions
     from newslint.reporters import write as write_report
 
@@ -250,7 +249,11 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         if problem is not None:
             raise PackError(f"--index {args.index}: {problem}")
     diff = getattr(args, "diff", False)
-    stdin_data = read_stdin() if "-" in args.paths else None
+    stdin_data = None
+    if "-" in args.paths:
+        from newslint.inputs import read_stdin
+
+        stdin_data = read_stdin()
     request = RunRequest(
         paths=args.paths,
         settings=settings,

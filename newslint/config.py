@@ -105,10 +105,25 @@ def find_config(start: Path) -> Path | None:
         for name in CONFIG_NAMES:
             candidate = candidate_dir / name
             if is_regular_file(candidate):
-                if name == "pyproject.toml" and "newslint" not in _read_toml(candidate).get("tool", {}):
+                if name == "pyproject.toml" and not _has_newslint_table(candidate):
                     continue
                 return candidate
     return None
+
+
+def _has_newslint_table(path: Path) -> bool:
+    """Whether a pyproject has ``[tool.newslint]``. Most pyprojects never name newslint: their bytes
+    say so without importing and running a TOML parser on every pre-commit run. A key spelled
+    ``newslint`` without those bytes needs a ``\\u``/``\\U`` escape (a quoted key), so only a file
+    with the word or such an escape is parsed (a broken one that names newslint is still an error)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read config: {exc}") from None
+    if b"newslint" not in data and b"\\u" not in data and b"\\U" not in data:
+        return False
+    return "newslint" in _read_toml(path).get("tool", {})
 
 
 def is_regular_file(path: Path) -> bool:

@@ -12,7 +12,13 @@ unknown record name, a wrong field count or type, a truncated or foreign file, a
 version — raises :class:`DataError`, which every reader turns into "ignore it and rebuild".
 
 Layout: ``b"NLDATA"``, one version byte, a kind tag (``b"cache"``, ``b"index"``…) and a newline,
-then one MessagePack value. Tuples, records, sets and arrays are MessagePack extension types.
+then one MessagePack value. Lists and dicts are MessagePack arrays and maps; a tuple, set, frozenset
+or record is an array whose first element is an empty *marker* extension (``[TUPLE, 1, 2]``,
+``[RECORD, "Position", 3, 7]``), and an ``array.array`` is an extension holding its bytes.
+Version 1 nested a separate MessagePack value inside an extension for every tuple and record: each
+was a Python call that started another decoder (C → Python → C), and a corpus run's summaries hold
+hundreds of thousands of them. Markers keep the whole value one decoder pass, with one light hook
+per array, and nothing nests through Python calls (the C decoder bounds the depth itself).
 """
 
 from __future__ import annotations
@@ -24,13 +30,15 @@ import types
 import typing
 from array import array
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 MAGIC = b"NLDATA"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-_TUPLE, _RECORD, _ARRAY, _SET, _FROZENSET = 1, 2, 3, 4, 5
+_ARRAY = 3  # an array.array: typecode + bytes
+# markers: empty extensions that open an array holding a tuple, a record, a set, a frozenset
+_TUPLE, _RECORD, _SET, _FROZENSET = 10, 11, 12, 13
 _ARRAY_CODES = frozenset("bBhHiIlLqQfd")
 
 # Short name in the data → where the class lives. Only these can ever be built from a file.
@@ -70,11 +78,11 @@ class DataError(ValueError):
 class _Record:
     """How one record type is written and rebuilt."""
 
-    __slots__ = ("name", "cls", "fields", "style", "checks")
+    __slots__ = ("name", "cls", "fields", "style", "types")
 
     def __init__(self, name: str, cls: type) -> None:
         self.name, self.cls = name, cls
-        self.checks: list[Callable[[Any], bool] | None] | None = None  # built on first decode
+        self.types: tuple[type | tuple[type, ...], ...] | None = None  # built on first decode
         if issubclass(cls, enum.Enum):
             self.style, self.fields = "enum", ("value",)
         elif issubclass(cls, Counter):
@@ -82,7 +90,9 @@ class _Record:
         elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
             self.style, self.fields = "namedtuple", tuple(cls._fields)
         elif dataclasses.is_dataclass(cls):
-            self.style, self.fields = "dataclass", tuple(f.name for f in dataclasses.fields(cls))
+            # (a dataclass without slots is filled through its __dict__ at once)
+            self.style = "slotted" if "__slots__" in cls.__dict__ else "dataclass"
+            self.fields = tuple(f.name for f in dataclasses.fields(cls))
         else:
             raise TypeError(f"{cls!r} cannot be a data record")
 
@@ -107,14 +117,18 @@ class _Record:
             if not isinstance(values[0], dict):
                 raise DataError("Counter: not a mapping")
             return Counter(values[0])
-        if self.checks is None:
-            self.checks = _field_checks(self.cls, self.fields)
-        for name, value, check in zip(self.fields, values, self.checks, strict=True):
-            if check is not None and not check(value):
-                raise DataError(f"{self.name}.{name}: unexpected {type(value).__name__}")
+        if self.types is None:
+            self.types = _field_types(self.cls, self.fields)
+        if not all(map(isinstance, values, self.types)):  # (one C loop: records come by the hundred thousand)
+            name, value = next((n, v) for n, v, t in zip(self.fields, values, self.types, strict=True)
+                               if not isinstance(v, t))
+            raise DataError(f"{self.name}.{name}: unexpected {type(value).__name__}")
         if self.style == "namedtuple":
             return self.cls._make(values)
         obj = object.__new__(self.cls)
+        if self.style == "dataclass":
+            obj.__dict__.update(zip(self.fields, values, strict=True))
+            return obj
         for name, value in zip(self.fields, values, strict=True):
             object.__setattr__(obj, name, value)
         return obj
@@ -180,34 +194,48 @@ def _allowed(annotation: Any) -> tuple[type, ...] | None:
     return None
 
 
-def _field_checks(cls: type, fields: tuple[str, ...]) -> list[Callable[[Any], bool] | None]:
+def _field_types(cls: type, fields: tuple[str, ...]) -> tuple[type | tuple[type, ...], ...]:
+    """For each field, the types its value may have (``object``: anything)."""
     try:
         hints = typing.get_type_hints(cls)
     except Exception:  # an annotation that cannot be resolved here: fields unchecked, still data-only
         hints = {}
-    checks: list[Callable[[Any], bool] | None] = []
+    types: list[type | tuple[type, ...]] = []
     for name in fields:
         allowed = _allowed(hints[name]) if name in hints else None
-        checks.append(None if allowed is None else (lambda v, allowed=allowed: isinstance(v, allowed)))
-    return checks
+        types.append(object if allowed is None else allowed)
+    return tuple(types)
 
 
 # -- encoding -----------------------------------------------------------------------------------
 
-def _default(obj: Any) -> Any:
+def _marker(code: int) -> Any:
     import msgpack
 
+    return msgpack.ExtType(code, b"")
+
+
+_MARKS: dict[int, Any] = {}
+
+
+def _default(obj: Any) -> Any:
+    """What the packer cannot write natively: a marked array (packed in the same pass) or an
+    ``array.array`` extension."""
     cls = type(obj)
+    if not _MARKS:
+        _MARKS.update((code, _marker(code)) for code in (_TUPLE, _RECORD, _SET, _FROZENSET))
     if cls is tuple:
-        return msgpack.ExtType(_TUPLE, _pack(list(obj)))
+        return [_MARKS[_TUPLE], *obj]
     if cls is set or cls is frozenset:
-        return msgpack.ExtType(_SET if cls is set else _FROZENSET, _pack(list(obj)))
+        return [_MARKS[_SET if cls is set else _FROZENSET], *obj]
     if cls is array:
+        import msgpack
+
         return msgpack.ExtType(_ARRAY, obj.typecode.encode("ascii") + obj.tobytes())
     record = _record_of(cls)
     if record is None:
         raise TypeError(f"newslint data files cannot hold a {cls.__module__}.{cls.__qualname__}")
-    return msgpack.ExtType(_RECORD, _pack([record.name, *record.values(obj)]))
+    return [_MARKS[_RECORD], record.name, *record.values(obj)]
 
 
 def _pack(value: Any) -> bytes:
@@ -218,49 +246,71 @@ def _pack(value: Any) -> bytes:
                          unicode_errors="surrogatepass")
 
 
-def _ext(code: int, data: bytes) -> Any:
-    if code == _ARRAY:
-        typecode = data[:1].decode("ascii", "replace")
-        if typecode not in _ARRAY_CODES:
-            raise DataError(f"array of type {typecode!r}")
-        out = array(typecode)
-        if (len(data) - 1) % out.itemsize:
-            raise DataError("array: truncated")
-        out.frombytes(data[1:])
-        return out
-    values = _unpack(data)
-    if not isinstance(values, list):
-        raise DataError("extension without a list")
-    if code == _TUPLE:
-        return tuple(values)
-    if code == _SET:
-        return set(values)
-    if code == _FROZENSET:
-        return frozenset(values)
-    if code == _RECORD:
-        if not values:
-            raise DataError("empty record")
-        return _record_named(values[0]).build(values[1:])
-    raise DataError(f"unknown extension {code}")
+class _Mark:
+    """A marker read from the data: it must open an array, where :meth:`_Decoder.array` consumes it."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: int) -> None:
+        self.code = code
 
 
-# Extension values nest through Python calls (C → Python → C): bounded far below the C stack.
-MAX_DEPTH = 100
-_depth = 0
+_MARK_OF = {code: _Mark(code) for code in (_TUPLE, _RECORD, _SET, _FROZENSET)}
+
+
+class _Decoder:
+    """The hooks of one decoding pass. Markers are counted as they are read and as arrays consume
+    them: one left over (not at the start of an array) makes the file invalid, so only data leaves."""
+
+    __slots__ = ("marks",)
+
+    def __init__(self) -> None:
+        self.marks = 0
+
+    def ext(self, code: int, data: bytes) -> Any:
+        if not data:
+            mark = _MARK_OF.get(code)
+            if mark is not None:
+                self.marks += 1
+                return mark
+        if code == _ARRAY:
+            return _array(data)
+        raise DataError(f"unknown extension {code}")
+
+    def array(self, values: list[Any]) -> Any:
+        if not values or type(values[0]) is not _Mark:
+            return values
+        self.marks -= 1
+        code = values[0].code
+        if code == _TUPLE:
+            return tuple(values[1:])
+        if code == _RECORD:
+            if len(values) < 2:
+                raise DataError("empty record")
+            return _record_named(values[1]).build(values[2:])
+        return set(values[1:]) if code == _SET else frozenset(values[1:])
+
+
+def _array(data: bytes) -> array:
+    typecode = data[:1].decode("ascii", "replace")
+    if typecode not in _ARRAY_CODES:
+        raise DataError(f"array of type {typecode!r}")
+    out = array(typecode)
+    if (len(data) - 1) % out.itemsize:
+        raise DataError("array: truncated")
+    out.frombytes(data[1:])
+    return out
 
 
 def _unpack(data: bytes | memoryview) -> Any:
     import msgpack
 
-    global _depth
-    if _depth >= MAX_DEPTH:
-        raise DataError("nested too deeply")
-    _depth += 1
-    try:
-        return msgpack.unpackb(data, ext_hook=_ext, raw=False, strict_map_key=False, use_list=True,
-                               unicode_errors="surrogatepass")
-    finally:
-        _depth -= 1
+    decoder = _Decoder()
+    value = msgpack.unpackb(data, ext_hook=decoder.ext, list_hook=decoder.array, raw=False, strict_map_key=False,
+                            use_list=True, unicode_errors="surrogatepass")
+    if decoder.marks:
+        raise DataError("a marker outside the start of an array")
+    return value
 
 
 def _header(kind: bytes) -> bytes:
@@ -284,11 +334,13 @@ def loads(data: bytes, kind: bytes = b"data") -> Any:
 
 def loads_body(data: bytes | memoryview) -> Any:
     """A value written by :func:`dump_body` (no header: the spool's blobs)."""
+    import msgpack
+
     try:
         return _unpack(data)
     except DataError:
         raise
-    except RecursionError:
+    except msgpack.StackError:  # the C decoder's own depth bound
         raise DataError("nested too deeply") from None
     except Exception as exc:  # truncated, malformed, a field that breaks its record…
         raise DataError(f"malformed ({type(exc).__name__}: {exc})") from None

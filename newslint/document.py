@@ -62,12 +62,22 @@ class Document:
     # or names, "ALL" for every check; None when the record has no such field
     disabled: tuple[str, ...] | None = None
     _line_starts: list[int] | None = field(default=None, repr=False)
+    # regions_for's answers for these regions: every check asks, with one of two or three sets of roles
+    _by_roles: tuple[tuple[Region, ...], dict[frozenset[Role], list[Region]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def body_regions(self) -> list[Region]:
         return [r for r in self.regions if r.role is Role.BODY]
 
     def regions_for(self, roles: frozenset[Role]) -> list[Region]:
-        return [r for r in self.regions if r.role in roles]
+        """The regions of these roles (the same list each time: callers only read it)."""
+        cache = self._by_roles
+        if cache is None or cache[0] is not self.regions:
+            cache = self._by_roles = (self.regions, {})
+        found = cache[1].get(roles)
+        if found is None:
+            found = cache[1][roles] = [r for r in self.regions if r.role in roles]
+        return found
 
     def front_matter(self) -> Region | None:
         for region in self.regions:

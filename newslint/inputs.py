@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from newslint.config import DEFAULT_EXCLUDE, Settings
-from newslint.decoding import BinaryInputError, decode_bytes, encode_text
 from newslint.document import (
     Document,
     Format,
@@ -162,6 +161,8 @@ def read_source(
 
     ``first_record`` is the line number of the first line of ``data`` (a slice of a large JSONL file).
     """
+    from newslint.decoding import decode_bytes  # (not on a warm run's path: the cache answers it)
+
     if len(data) > MAX_DOCUMENT_BYTES and first_record == 1 and not _jsonl(display, data) \
             and not _CONTAINER_HEAD.match(data[:4096].decode("latin-1")):
         problem = InputProblem(display, f"not checked: {_mib(len(data))} in one document, "
@@ -374,6 +375,8 @@ def load(
             return InputProblem(display, "is a directory")
         except OSError as exc:
             return InputProblem(display, f"cannot read: {exc.strerror or exc}")
+    from newslint.decoding import BinaryInputError
+
     try:
         return read_source(path, data, display, settings)
     except BinaryInputError as exc:
@@ -479,6 +482,8 @@ def encode_output(text: str, encoding: str, bom: bool, *, jsonl: bool = False) -
     """Bytes to write back. JSONL keeps the file's encoding too: a character it cannot hold (from a
     fix) becomes a JSON escape rather than the file changing encoding."""
     if not jsonl:
+        from newslint.decoding import encode_text
+
         return encode_text(text, encoding, bom)
     data = text.encode(encoding, "newslint-json-escape")
     return codecs.BOM_UTF8 + data if bom and encoding == "utf-8" else data

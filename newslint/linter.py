@@ -21,11 +21,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newslint.document import Document, Region, Role, file_document
+from newslint.document import Document, Format, Region, Role, file_document
 from newslint.edits import apply_fix_groups
 from newslint.model import Applicability, Edit, Finding, Fix, Hit, Position, Scope, Severity
 from newslint.packs import shipped
-from newslint.registry import PATTERN_LIMITS, CheckSpec, Detector, PatternTimeout, build_detector
+from newslint.registry import (
+    PATTERN_LIMITS,
+    CheckSpec,
+    Detector,
+    PatternTimeout,
+    build_detector,
+    recall_hits,
+    remember_hits,
+)
 from newslint.suppression import directive_spans, suppressed_ranges
 
 if TYPE_CHECKING:
@@ -55,6 +63,9 @@ class Linter:
         self.detectors: list[Detector] = [
             build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.DOCUMENT
         ]
+        # The checks another one reads the hits of: their hits are shared on each document (each runs once).
+        self._shared = frozenset().union(*(d.defers_to() for d in self.detectors))
+        self._by_format: dict[Format, list[Detector]] = {}
         self.corpus_detectors: list[Detector] = [
             build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.CORPUS
         ]
@@ -73,10 +84,8 @@ class Linter:
         directives = directive_spans(doc.text) if suppressed else []
         limits = PATTERN_LIMITS
         try:
-            for detector in self.detectors:
+            for detector in self._detectors_for(doc):
                 spec = detector.check
-                if not spec.applies_to(doc):
-                    continue
                 if doc.disabled and spec.kind != DIRECTIVE_KIND and _record_disables(doc.disabled, spec):
                     continue
                 if self._timed_out and self._skip(doc, spec.code):
@@ -84,7 +93,8 @@ class Linter:
                 mark = len(findings)
                 limits.deadline = 0.0  # the check's first pattern call starts its clock
                 try:
-                    for hit in detector.detect(doc):
+                    hits = self._hits(doc, detector) if spec.code in self._shared else detector.detect(doc)
+                    for hit in hits:
                         if directives and spec.kind != DIRECTIVE_KIND and \
                                 any(s <= hit.start < e for s, e in directives):
                             continue
@@ -98,6 +108,22 @@ class Linter:
             limits.deadline = -1.0
         findings.sort(key=Finding.sort_key)
         return findings
+
+    def _detectors_for(self, doc: Document) -> list[Detector]:
+        """The detectors of the checks that apply to ``doc``'s format (in check order), listed once per format."""
+        found = self._by_format.get(doc.format)
+        if found is None:
+            found = self._by_format[doc.format] = [d for d in self.detectors if d.check.applies_to(doc)]
+        return found
+
+    @staticmethod
+    def _hits(doc: Document, detector: Detector) -> list[Hit]:
+        """A shared check's hits: taken from the check that ran it on ``doc`` already, or run and kept."""
+        hits = recall_hits(doc, detector.check)
+        if hits is None:
+            hits = list(detector.detect(doc))
+            remember_hits(doc, detector.check, hits)
+        return hits
 
     def _skip(self, doc: Document, code: str) -> bool:
         """Whether a check that timed out before is not run on ``doc``: it timed out on this very

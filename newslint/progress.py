@@ -20,11 +20,11 @@ the run's progress if there is one (:func:`active`) and do nothing otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-import threading
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 _ACTIVE: Progress | None = None
 
@@ -42,13 +42,12 @@ class Progress:
         self.last = 0.0
         self.tasks = self.files = self.documents = self.bytes = 0
         self.shown = False
-        self._lock = threading.Lock()
         self._stage: tuple[str, float, int | None] | None = None  # name, started, total
         self._stage_done = 0
         self._stage_number = 0
         self._stages_total: int | None = None
-        self._ticker: threading.Thread | None = None
-        self._stop = threading.Event()
+        self._ticker: Any = None  # threading.Thread
+        self._lock, self._stop = _sync(self.enabled)
         if self.enabled:
             _ACTIVE = self
 
@@ -104,6 +103,8 @@ class Progress:
         if time.monotonic() - self.start >= self.delay:
             self._draw(self.stage_line())
         if self._ticker is None:
+            import threading
+
             self._ticker = threading.Thread(target=self._tick, name="newslint-progress", daemon=True)
             self._ticker.start()
 
@@ -162,7 +163,7 @@ class Progress:
                 self.stream.write("\r\x1b[2K")
                 self.stream.flush()
                 self.shown = False
-        self._stop = threading.Event()
+        self._stop = _sync(self.enabled)[1]
 
     def end(self) -> None:
         """The run is over: erase the line; the module-level functions no longer reach this object."""
@@ -171,6 +172,23 @@ class Progress:
         if _ACTIVE is self:
             _ACTIVE = None
 
+
+
+class _NoEvent:
+    """``close``'s stop signal when no line is drawn: then no ticker thread ever waits on it."""
+
+    def set(self) -> None:
+        pass
+
+
+def _sync(enabled: bool) -> tuple[Any, Any]:
+    """A lock and a stop event, real only when the line is drawn: only then is there a ticker
+    thread. A silent run (a pipe, CI, pre-commit) does not import ``threading`` for them."""
+    if not enabled:
+        return contextlib.nullcontext(), _NoEvent()
+    import threading
+
+    return threading.Lock(), threading.Event()
 
 
 def active() -> Progress | None:

@@ -184,6 +184,10 @@ class Detector:
         self.check = check
         self.p = check.params
 
+    def defers_to(self) -> frozenset[str]:
+        """Codes of the checks whose hits this one reads on each document (``recall_hits``)."""
+        return frozenset()
+
     def regions(self, doc: Document) -> list[Region]:
         """The regions of ``doc`` this check looks at (the body, and front matter if the pack says so)."""
         return doc.regions_for(self.check.roles)
@@ -218,6 +222,49 @@ class CorpusDetector(Detector):
         run's spool again), so a reduce over millions of documents should keep only what its
         counts show it needs, not ``list(summaries)``."""
         raise NotImplementedError
+
+
+# The hits each check gave on the document being checked (the detector's own output, before
+# suppressions), kept for that one document: the linter and a check that leaves some spans to others
+# (``junk-line``'s ``defer_to``) each run such a check once, whichever comes first. Keyed by the
+# document object, not its text: the same text under another path can be another format.
+_document_hits: tuple[Document, dict[str, tuple[CheckSpec, list[Hit]]]] | None = None
+
+
+def remember_hits(doc: Document, spec: CheckSpec, hits: list[Hit]) -> None:
+    """Keep ``spec``'s complete hits on ``doc`` (the hits of any earlier document are dropped).
+    Only hits of a detector built as the linter builds it (``packs.shipped`` decides trust)."""
+    global _document_hits
+    if _document_hits is None or _document_hits[0] is not doc:
+        _document_hits = (doc, {})
+    _document_hits[1][spec.code] = (spec, hits)
+
+
+def recall_hits(doc: Document, spec: CheckSpec) -> list[Hit] | None:
+    """The hits remembered for exactly this check on exactly this document, or None."""
+    memo = _document_hits
+    if memo is None or memo[0] is not doc:
+        return None
+    found = memo[1].get(spec.code)
+    if found is None or not _same_check(found[0], spec):
+        return None
+    return found[1]
+
+
+# Whether two specs are equal, by the pair: the linter's and a deferring check's copy of one check are
+# compared on every document (a few microseconds each). The specs are kept, so their ids stay theirs.
+_same_checks: dict[tuple[int, int], tuple[CheckSpec, CheckSpec, bool]] = {}
+
+
+def _same_check(a: CheckSpec, b: CheckSpec) -> bool:
+    if a is b:
+        return True
+    found = _same_checks.get((id(a), id(b)))
+    if found is None:
+        if len(_same_checks) > 1000:
+            _same_checks.clear()
+        found = _same_checks[(id(a), id(b))] = (a, b, a == b)
+    return found[2]
 
 
 def build_detector(spec: CheckSpec, trusted: bool = False) -> Detector:

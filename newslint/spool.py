@@ -317,6 +317,10 @@ class SummaryRun:
 class RefTable:
     """Per-document references by index, stored per task; the last few tasks read stay in memory."""
 
+    # tasks' references kept decoded: each corpus check asks in document order, so a small corpus is
+    # decoded once for all its checks, not once per check (a 1 MB slice holds ~1,000 references)
+    _CACHED = 16
+
     def __init__(self, spool: Spool) -> None:
         self._spool = spool
         self._bases: list[int] = []
@@ -342,7 +346,7 @@ class RefTable:
         slot = bisect.bisect_right(self._bases, index) - 1
         refs = self._cache.get(slot)
         if refs is None:
-            if len(self._cache) >= 4:
+            if len(self._cache) >= self._CACHED:
                 self._cache.pop(next(iter(self._cache)))
             refs = self._cache[slot] = self._spool.load(self._blobs[slot])
         return refs[index - self._bases[slot]]

@@ -314,6 +314,7 @@ JUDGED_NEWSPAPER3K_JUNK = [
     ('uproxx.com1.txt', 'NL303', 'Source: KGUN 9'),
     ('uproxx.com1.txt', 'NL304', 'Share This'),
     ('uproxx.com1.txt', 'NL304', 'Share This Video'),
+    ('vanityfair.com1.txt', 'NL303', 'By Kevin Mazur/WireImage'),  # a photo credit (name/agency)
     ('vanityfair.com1.txt', 'NL303', 'Related: The Paltrow Aff'),
     ('vanityfair.com1.txt', 'NL303', 'To listen to the complet'),
 ]

@@ -196,11 +196,22 @@ def test_records_are_validated() -> None:
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     import msgpack
 
+    tuple_marker = msgpack.packb(msgpack.ExtType(datafile._TUPLE, b""))
     data = msgpack.packb(1)
-    for _ in range(5000):
-        data = msgpack.packb(msgpack.ExtType(1, b"\x91" + data))
-    with pytest.raises(DataError):
+    for _ in range(5000):  # (((…(1,)…),),): a tuple is an array opened by a marker
+        data = b"\x92" + tuple_marker + data
+    with pytest.raises(DataError, match="nested too deeply"):
         loads_body(data)
+
+
+def test_a_marker_anywhere_but_opening_an_array_is_refused() -> None:
+    import msgpack
+
+    marker = msgpack.ExtType(datafile._TUPLE, b"")
+    assert loads_body(msgpack.packb([marker, 1, 2])) == (1, 2)
+    for value in ([1, marker], {"k": marker}, marker, [[marker, marker]]):
+        with pytest.raises(DataError, match="marker"):
+            loads_body(msgpack.packb(value))
 
 
 @settings(max_examples=300, deadline=None)
@@ -214,7 +225,7 @@ def test_random_bytes_never_escape_as_another_error(data: bytes) -> None:
 def _record(name: str, values: list) -> bytes:
     import msgpack
 
-    return msgpack.packb(msgpack.ExtType(2, msgpack.packb([name, *values])))
+    return msgpack.packb([msgpack.ExtType(datafile._RECORD, b""), name, *values])
 
 
 def test_no_module_reads_pickles_from_disk() -> None:

@@ -77,17 +77,25 @@ def unit_hashes(canon: str) -> tuple[Any, bool]:
     ``B`` is odd so ``B**-s`` exists modulo ``2**64``): a handful of array operations in all.
     """
     np = _np()
-    gold = _consts()[0]
     cp = np.frombuffer(canon.encode("utf-32-le"), dtype=np.uint32)
     if " " not in canon:
-        return cp.astype(np.uint64) + gold, True
+        return cp.astype(np.uint64) + _consts()[0], True
+    return _word_hashes(cp)[0], False
+
+
+def _word_hashes(cp: Any) -> tuple[Any, Any]:
+    """The hashes of the space-separated words of a code-point array and where each starts. A word's
+    hash does not depend on where it is, so the words of texts joined by spaces are theirs."""
+    np = _np()
     n = cp.size
     space = cp == 32
     start = ~space
     start[1:] &= space[:-1]
     starts = np.flatnonzero(start)
+    if not starts.size:
+        return np.empty(0, dtype=np.uint64), starts
     powers, inverse = _power_tables(n + 1)
-    contrib = (cp.astype(np.uint64) + gold) * powers[:n]
+    contrib = (cp.astype(np.uint64) + _consts()[0]) * powers[:n]
     contrib[space] = 0
     prefix = np.empty(n + 1, dtype=np.uint64)
     prefix[0] = 0
@@ -95,7 +103,7 @@ def unit_hashes(canon: str) -> tuple[Any, bool]:
     ends = np.empty_like(starts)
     ends[:-1] = starts[1:]
     ends[-1] = n
-    return (prefix[ends] - prefix[starts]) * inverse[starts], False
+    return (prefix[ends] - prefix[starts]) * inverse[starts], starts
 
 
 _POWER_CACHE: list[Any] = []
@@ -116,10 +124,14 @@ def shingle_hashes(canon: str, cjk_ngram: int = 4, word_ngram: int = 3) -> Any:
     Not mixed: :func:`signature` applies a finaliser with its seed anyway.
     """
     units, chars = unit_hashes(canon)
+    return _grams(units, cjk_ngram if chars else word_ngram)
+
+
+def _grams(units: Any, n: int) -> Any:
+    """The hashes of the n-grams of a unit sequence (one n-gram of all of them when fewer than n)."""
     m = units.size
     if m == 0:
         return units
-    n = cjk_ngram if chars else word_ngram
     n = max(1, min(n, m))
     count = m - n + 1
     base = _consts()[1]
@@ -148,15 +160,22 @@ def _seed_consts(num_perm: int, seed: int) -> tuple[Any, Any, Any, Any]:
 
 
 def signature(shingles: Any, num_perm: int = 128, seed: int = 1) -> Any:
-    """One-permutation MinHash signature (``uint32[num_perm]``), or None without shingles.
-
-    Each shingle hash is re-mixed with the seed (multiply, xor-shift, multiply: the top bits pick
-    the bin, the low 32 bits are the value), the per-bin minimum is one ``minimum.at``, and empty
-    bins are densified from donor bins along the fixed probe sequence.
-    """
-    np = _np()
+    """One-permutation MinHash signature (``uint32[num_perm]``), or None without shingles."""
     if shingles.size == 0:
         return None
+    return signatures(shingles, None, 1, num_perm, seed)[0]
+
+
+def signatures(shingles: Any, owners: Any, count: int, num_perm: int = 128, seed: int = 1) -> Any:
+    """``uint32[count, num_perm]``: the signature of each of ``count`` documents, ``owners`` naming
+    the document of each shingle hash (None: all are the first's; a row without shingles stays all empty).
+
+    Each shingle hash is re-mixed with the seed (multiply, xor-shift, multiply: the top bits pick
+    the bin, the low 32 bits are the value), the per-bin minimum of every document is one
+    ``minimum.at`` over ``document × bin``, and empty bins are densified from donor bins along the
+    fixed probe sequence.
+    """
+    np = _np()
     seed_mix, shift, m1, m2 = _seed_consts(num_perm, seed)
     h = shingles ^ seed_mix
     h *= m1
@@ -166,23 +185,41 @@ def signature(shingles: Any, num_perm: int = 128, seed: int = 1) -> Any:
         bins = (h >> shift).astype(np.intp)
     else:
         bins = (((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.intp)
-    sig = np.full(num_perm, _EMPTY, dtype=np.uint32)
-    np.minimum.at(sig, bins, h.astype(np.uint32))
+    sig = np.full(count * num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(sig, bins if owners is None else owners * num_perm + bins, h.astype(np.uint32))
+    return _densify(sig.reshape(count, num_perm), num_perm, seed)
+
+
+_PROBE_BLOCK = 8  # probes looked at together: most empty bins find a filled donor in the first few
+
+
+def _densify(sig: Any, num_perm: int, seed: int) -> Any:
+    """Empty bins of the rows that have some filled ones take the value of the first filled donor
+    along their probe sequence (the row's minimum when none of its probes is filled). Probes are
+    looked at a block at a time for every bin still empty, in the flat array (``row * num_perm + bin``)."""
+    np = _np()
     filled = sig != _EMPTY
-    if filled.all():
+    rows = np.flatnonzero(filled.any(axis=1) & ~filled.all(axis=1))
+    if not rows.size:
         return sig
-    empty = np.flatnonzero(~filled)
+    row, empty = np.nonzero(~filled[rows])
+    base = rows[row] * num_perm
     table = _probe_table(num_perm, seed)
+    flat, filled_flat = sig.ravel(), filled.ravel()
     out = sig.copy()
-    for attempt in range(_PROBES):
-        donors = table[attempt, empty]
-        ok = filled[donors]
-        out[empty[ok]] = sig[donors[ok]]
-        empty = empty[~ok]
-        if empty.size == 0:
-            break
-    else:
-        out[empty] = sig[filled].min()
+    out_flat = out.ravel()
+    for start in range(0, _PROBES, _PROBE_BLOCK):
+        donors = table[start:start + _PROBE_BLOCK, empty] + base  # [probe, empty bin]
+        ok = filled_flat[donors]
+        first = ok.argmax(axis=0)
+        across = np.arange(empty.size)
+        done = ok[first, across]
+        out_flat[(base + empty)[done]] = flat[donors[first[done], across[done]]]
+        base, empty = base[~done], empty[~done]
+        if not empty.size:
+            return out
+    # no filled donor: an empty bin holds the largest value, so a row's minimum is its filled minimum
+    out_flat[base + empty] = sig.min(axis=1)[base // num_perm]
     return out
 
 
@@ -194,3 +231,75 @@ def jaccard_estimate(a: Any, b: Any) -> float:
 def text_signature(canon: str, num_perm: int = 128, cjk_ngram: int = 4, word_ngram: int = 3, seed: int = 1) -> Any:
     """Signature of a canonical text in one call (None for an empty text)."""
     return signature(shingle_hashes(canon, cjk_ngram, word_ngram), num_perm, seed)
+
+
+_BATCH_UNITS = 1 << 18  # code points shingled together: the arrays stay a few MB
+
+
+def text_signatures(canons: list[str], num_perm: int = 128, cjk_ngram: int = 4, word_ngram: int = 3,
+                    seed: int = 1) -> list[Any]:
+    """:func:`text_signature` of every text, computed for batches of texts at once: a document's
+    share of numpy's per-call cost was most of its signature."""
+    if len(canons) == 1:  # (one document's map: the batch's bookkeeping would cost more than it saves)
+        return [text_signature(canons[0], num_perm, cjk_ngram, word_ngram, seed)]
+    out: list[Any] = []
+    start, size = 0, 0
+    for end, canon in enumerate(canons, 1):
+        size += len(canon)
+        if size >= _BATCH_UNITS or end == len(canons):
+            out.extend(_signature_batch(canons[start:end], num_perm, cjk_ngram, word_ngram, seed))
+            start, size = end, 0
+    return out
+
+
+def _signature_batch(canons: list[str], num_perm: int, cjk_ngram: int, word_ngram: int, seed: int) -> list[Any]:
+    """The signatures of a batch: CJK texts joined as they are, the others with spaces (their units
+    are the same as alone), shingled together, then one :func:`signatures` call for all."""
+    np = _np()
+    hash_parts, owner_parts = [], []
+    for spaced, n in ((False, cjk_ngram), (True, word_ngram)):
+        members = [k for k, canon in enumerate(canons) if (" " in canon) == spaced]
+        if not members:
+            continue
+        texts = [canons[k] for k in members]
+        joined = (" " if spaced else "").join(texts)
+        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        if spaced:
+            units, starts = _word_hashes(cp)
+            bounds = np.searchsorted(starts, np.cumsum(lengths + 1) - lengths - 1)
+            counts = np.diff(np.append(bounds, units.size))
+        else:
+            units, counts = cp.astype(np.uint64) + _consts()[0], lengths
+        grams, owners = _batch_grams(units, counts, n)
+        hash_parts.append(grams)
+        owner_parts.append(np.asarray(members, dtype=np.intp)[owners])
+    if not any(part.size for part in hash_parts):
+        return [None] * len(canons)
+    sigs = signatures(np.concatenate(hash_parts), np.concatenate(owner_parts), len(canons), num_perm, seed)
+    has = np.zeros(len(canons), dtype=bool)
+    for owners in owner_parts:
+        has[owners] = True
+    return [sigs[k] if has[k] else None for k in range(len(canons))]
+
+
+def _batch_grams(units: Any, counts: Any, n: int) -> tuple[Any, Any]:
+    """The n-gram hashes of consecutive unit sequences of ``counts`` units each, and the number of
+    the sequence each came from: the n-grams of the whole concatenation that lie inside one
+    sequence, and for a sequence shorter than n its one n-gram of all its units."""
+    np = _np()
+    ends = np.cumsum(counts)
+    offsets = ends - counts
+    parts, owners = [], []
+    if (counts >= n).any():
+        grams = _grams(units, n)
+        doc_of = np.repeat(np.arange(len(counts)), counts)[: grams.size]
+        inside = np.flatnonzero(np.arange(grams.size) + n <= ends[doc_of])
+        parts.append(grams[inside])
+        owners.append(doc_of[inside])
+    for k in np.flatnonzero((counts > 0) & (counts < n)).tolist():
+        parts.append(_grams(units[offsets[k]:ends[k]], n))
+        owners.append(np.full(1, k, dtype=np.int64))
+    if not parts:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    return np.concatenate(parts), np.concatenate(owners)

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from newslint.detectors.html import BLOCK_TAGS, CELL_TAGS, INLINE_TAGS
 from newslint.detectors.pattern import compile_pattern
@@ -41,9 +41,9 @@ _SPACE = re.compile(r"\s+")
 _STRIP = " \t\r\n\u3000\u00a0"
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A line, or a block-level HTML element within a line; ``text`` is its visible text, stripped."""
+class Unit(NamedTuple):
+    """A line, or a block-level HTML element within a line; ``text`` is its visible text, stripped.
+    (A tuple: a document has one per line, and a frozen dataclass costs several times as much to build.)"""
 
     start: int
     end: int
@@ -461,15 +461,18 @@ class RepeatedParagraphDetector(Detector):
         for region in self.regions(doc):
             if not self._may_repeat(text[region.start:region.end]):
                 continue
+            # Only a unit whose text occurs twice can repeat or be repeated: the rest need no tests.
+            folds = [(unit, unit.text.casefold()) for unit in units(doc, region) if unit.text]
+            counts = Counter(folded for _, folded in folds)
+            folds = [(unit, folded) for unit, folded in folds if counts[folded] > 1]
+            if not folds:
+                continue
             articles = _article_starts(text, region)
             headings = _heading_starts(text, region)
             fences = _fenced(text, region)
             wrapped = _hard_wrapped(text[region.start:region.end])
             seen: dict[tuple[int, str], Unit] = {}
-            for unit in units(doc, region):
-                if not unit.text:
-                    continue
-                folded = unit.text.casefold()
+            for unit, folded in folds:
                 # Count letters only: a separator line (<<<<<<, ------) is layout, never a paragraph.
                 if not _heavy(folded, min_chars):
                     continue

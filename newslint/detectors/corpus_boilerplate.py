@@ -80,13 +80,22 @@ _HEADINGS = 64
 _FULL = 0xFFFFFFFF
 
 
+# Full-width forms and the ideographic space, each replaced by its compatibility decomposition: what
+# NFKC does to them, at a fraction of its cost. A Chinese line is rarely NFKC only because of its
+# punctuation (，：（）), so it is then normalised without running NFKC; any other character still
+# goes through NFKC, which gives the same text either way (NFKC decomposes every character first).
+_WIDE = {c: unicodedata.normalize("NFKD", chr(c)) for c in (*range(0xFF01, 0xFF5F), 0x3000)}
+
+
 def _clean(line: str, nfkc: bool = True) -> str:
     """Markup and entities dropped, NFKC, case folded (digits and spacing kept)."""
     text = _TAG.sub(" ", line) if "<" in line else line
     if "&" in text:
         text = html.unescape(text) if _ENTITY.search(text) else text
     if nfkc and not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_WIDE)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     return text.casefold()
 
 
@@ -151,6 +160,12 @@ class CorpusBoilerplateDetector(CorpusDetector):
         self._letters = re.compile(r"[^\W\d_]" + r"[\W\d_]*[^\W\d_]" * (wanted - 1) if wanted > 0 else "")
 
     def map(self, doc: Document) -> _Summary:
+        return self.map_finish([self.map_start(doc)])[0]
+
+    def map_start(self, doc: Document) -> tuple:
+        """The per-document half of :meth:`map`: the candidate lines. The sketches of the words are
+        left to :meth:`map_finish`, which makes them for a whole batch of documents at once (a
+        document's share of numpy's per-call cost was most of its map)."""
         keys: list[bytes] = []
         spans = array("q")
         shown_lines: list[str] = []
@@ -198,10 +213,17 @@ class CorpusBoilerplateDetector(CorpusDetector):
                     budget -= min(len(shown), _LINE_CHARS)
                     rest.append(shown[:_LINE_CHARS])
         digest = hashlib.blake2b("\0".join(bodies).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        sketch, masks = _sketch(sample, _clean("\n".join(rest), nfkc=False)) if keys else (b"", b"")
+        words = (sample, _clean("\n".join(rest), nfkc=False)) if keys else None
+        return (self._source(doc), int.from_bytes(digest, "little"), b"".join(keys), spans.tobytes(),
+                tuple(shown_lines), words, b"".join(headings))
+
+    def map_finish(self, started: list[tuple]) -> list[_Summary]:
+        """The summaries of documents :meth:`map_start` read, their sketches made together."""
+        wanted = [s[5] for s in started if s[5] is not None]
+        sketches = iter(_sketches(wanted))
         # a plain tuple: unpickling a NamedTuple calls its class, four passes × millions of documents
-        return (self._source(doc), int.from_bytes(digest, "little"), b"".join(keys), spans.tobytes(),  # type: ignore[return-value]
-                tuple(shown_lines), sketch, masks, b"".join(headings))
+        return [(*s[:5], *(next(sketches) if s[5] is not None else (b"", b"")), s[6])  # type: ignore[misc]
+                for s in started]
 
     def _articles(self, holders: list[bytes], enough: int) -> int:
         """How many different articles the holders of a line are (counting stops at ``enough``).
@@ -254,7 +276,8 @@ class CorpusBoilerplateDetector(CorpusDetector):
                     bodies.append([])
                 bodies[source].append(summary[1])
             line_ids, _ = _line_ids(np, batch, sources)
-            table += np.bincount(line_ids % _TABLE, minlength=_TABLE).astype(np.uint32)
+            slots, counts = np.unique(line_ids % _TABLE, return_counts=True)  # (not a 4M-long bincount a batch)
+            table[slots] += counts.astype(np.uint32)
         totals = [len(set(b)) for b in bodies]
         del bodies
         floor = self.p["min_documents"]
@@ -397,36 +420,83 @@ def _members(
 # -- content sketches ------------------------------------------------------------------------------
 
 
-def _sketch(sample: list[str], rest: str) -> tuple[bytes, bytes]:
-    """The bottom-k sketch of the words of ``sample`` (a document's candidate lines, one per key)
-    and ``rest`` (its other lines, read up to a budget), and which entries each part holds: a
-    ``uint64`` mask for the rest, then one per candidate line. Words are Latin-script words of two
-    letters or more and pairs of CJK characters (a Chinese word is mostly two characters; single
-    characters make any two Chinese texts alike). Vectorised: a few array operations a document."""
+_BATCH_CHARS = 1 << 18  # text sketched in one go: the arrays stay a few MB
+
+
+def _sketches(items: list[tuple[list[str], str]]) -> list[tuple[bytes, bytes]]:
+    """For every ``(sample, rest)``, in order: the bottom-k sketch of the words of ``sample`` (a
+    document's candidate lines, one per key) and ``rest`` (its other lines, read up to a budget), and
+    which entries each part holds: a ``uint64`` mask for the rest, then one per candidate line.
+    Words are Latin-script words of two letters or more and pairs of CJK characters (a Chinese word
+    is mostly two characters; single characters make any two Chinese texts alike). Computed over
+    batches of documents: one text and one set of array operations per batch, not per document."""
     from newslint.dedup.minhash import _np
 
     np = _np()
-    lines = [*sample, rest]
-    hashes, positions = _words(np, "\n".join(lines))
-    masks = np.zeros(len(lines), dtype=np.uint64)
-    order = [len(sample), *range(len(sample))]  # the rest first: the reduce reads it as the base
-    if not hashes.size:
-        return b"", masks[order].tobytes()
-    ordered = np.sort(hashes)
-    distinct = np.empty(ordered.size, dtype=bool)
-    distinct[0] = True
+    out: list[tuple[bytes, bytes]] = []
+    start, size = 0, 0
+    for end, (sample, rest) in enumerate(items, 1):
+        size += len(rest) + sum(len(line) + 1 for line in sample)
+        if size >= _BATCH_CHARS or end == len(items):
+            out.extend(_sketch_batch(np, items[start:end]))
+            start, size = end, 0
+    return out
+
+
+def _sketch_batch(np: Any, items: list[tuple[list[str], str]]) -> list[tuple[bytes, bytes]]:
+    """The sketches of a batch: its documents' texts joined by line breaks (no word or character
+    pair crosses one), each hash tagged with its document in the top 32 bits of a ``uint64``, so
+    one sort orders the batch by document, then hash."""
+    texts = ["\n".join([*sample, rest]) for sample, rest in items]
+    hashes, positions = _words(np, "\n".join(texts))
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    doc_starts = np.cumsum(lengths) - lengths
+    doc = np.searchsorted(doc_starts, positions, side="right") - 1
+    tagged = (doc.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64)
+    ordered = np.sort(tagged)
+    distinct = np.ones(ordered.size, dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=distinct[1:])
-    bottom = ordered[distinct][:_SKETCH]  # np.unique, without its overhead (a few µs a call here)
-    chosen = hashes <= bottom[-1]
-    rank = np.searchsorted(bottom, hashes[chosen]).astype(np.uint64)
-    starts = np.cumsum([0] + [len(line) + 1 for line in sample])
-    line = np.searchsorted(starts, positions[chosen], side="right") - 1
-    np.bitwise_or.at(masks, line, np.left_shift(np.uint64(1), rank))
-    return bottom.tobytes(), masks[order].tobytes()
+    values = ordered[distinct]
+    value_doc = (values >> np.uint64(32)).astype(np.int64)
+    firsts = np.searchsorted(value_doc, np.arange(len(items) + 1))
+    bottom = values[np.arange(values.size) - firsts[value_doc] < _SKETCH]  # each document's k smallest
+    bounds = np.searchsorted((bottom >> np.uint64(32)).astype(np.int64), np.arange(len(items) + 1))
+    # a document with no words has no hash to compare, so its (unset) threshold is never read
+    threshold = np.zeros(len(items), dtype=np.uint64)
+    has = bounds[1:] > bounds[:-1]
+    threshold[has] = bottom[bounds[1:][has] - 1]
+    chosen = np.flatnonzero(tagged <= threshold[doc])
+    rank = (np.searchsorted(bottom, tagged[chosen]) - bounds[doc[chosen]]).astype(np.uint64)
+    # one mask slot per candidate line and one for the rest, numbered across the batch in text order
+    slots = [len(sample) + 1 for sample, _ in items]
+    line_starts = np.fromiter(
+        (doc_start + offset for (sample, _), doc_start in zip(items, doc_starts.tolist(), strict=True)
+         for offset in _line_offsets(sample)), dtype=np.int64, count=sum(slots))
+    masks = np.zeros(len(line_starts), dtype=np.uint64)
+    slot = np.searchsorted(line_starts, positions[chosen], side="right") - 1
+    np.bitwise_or.at(masks, slot, np.left_shift(np.uint64(1), rank))
+    sketch = (bottom & np.uint64(_FULL)).astype(np.uint32)
+    out = []
+    base = 0
+    for n, count in enumerate(slots):
+        own = masks[base:base + count]
+        base += count
+        # the rest's mask first: the reduce reads it as the base
+        out.append((sketch[bounds[n]:bounds[n + 1]].tobytes(), own[-1:].tobytes() + own[:-1].tobytes()))
+    return out
+
+
+def _line_offsets(sample: list[str]) -> Iterator[int]:
+    """Where each candidate line, then the rest, starts in ``"\n".join([*sample, rest])``."""
+    offset = 0
+    yield offset
+    for line in sample:
+        offset += len(line) + 1
+        yield offset
 
 
 def _words(np: Any, text: str) -> tuple[Any, Any]:
-    """32-bit hashes of the words of ``text`` (see :func:`_sketch`) and where each starts."""
+    """32-bit hashes of the words of ``text`` (see :func:`_sketches`) and where each starts."""
     from newslint.dedup.minhash import _power_tables, fmix64
 
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

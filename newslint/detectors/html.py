@@ -216,6 +216,9 @@ class Scan(NamedTuple):
 
 
 _cache: tuple[str, int, int, Scan] | None = None
+# What every token starts with: markup "<" or "&" (an escaped tag, an entity), CSS "{" (or an escaped
+# one, "&…;"), a code span or fence "`" or "~~~".
+_SCAN_MARKS = ("<", "&", "{", "`", "~~~")
 
 
 def scan(text: str, start: int, end: int) -> Scan:
@@ -230,6 +233,8 @@ def scan(text: str, start: int, end: int) -> Scan:
 
 
 def _scan(text: str, start: int, end: int) -> Scan:
+    if not any(text.find(mark, start, end) >= 0 for mark in _SCAN_MARKS):
+        return Scan([], [], [], [], [])  # no tag, entity, CSS block or code span can start: most text
     tokens: list[Token] = []
     code = _code_spans(text, start, end)
     if text.find("<", start, end) >= 0 or text.find("&", start, end) >= 0:

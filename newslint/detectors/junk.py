@@ -45,16 +45,17 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from newslint.detectors.boilerplate import Unit, deletion, units
+from newslint.detectors.branches import BranchSearch
 from newslint.detectors.pattern import compile_pattern
 from newslint.document import Document, Format, Region
 from newslint.model import Applicability, Edit, Hit
-from newslint.registry import CheckSpec, Detector, PackError, Param
+from newslint.registry import CheckSpec, Detector, PackError, Param, recall_hits, remember_hits
 
 FAMILIES = ("promotion", "navigation", "legal", "attribution", "chrome")
-_CJK = re.compile(r"[\u2e81-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_NOT_CJK = re.compile(r"[^\u2e81-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 _MARKDOWN_LEAD = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,3}[.)、]\s*)+")
 _EMPHASIS = re.compile(r"\*\*|__|~~")
 _SENTENCE_END = tuple("。！？.!?…；;”\"’」』）)")
@@ -73,8 +74,11 @@ _STAMP = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s
 
 def weight(text: str) -> int:
     """Display length: CJK characters count double (a 30-character Chinese line is as long as a
-    60-character English one)."""
-    return len(text) + len(_CJK.findall(text))
+    60-character English one). What is left once the runs of other characters are cut out is the
+    CJK: one new string, where ``findall`` built one per CJK character."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_NOT_CJK.sub("", text))
 
 
 @dataclass(frozen=True)
@@ -83,65 +87,21 @@ class Verdict:
     cue: str  # what fired, for the message
     strong: bool  # a label, cue or widget line (not a shape alone)
     widget: bool = False
+    anywhere: bool = False  # a cue found anywhere in the unit (not a label at its start)
 
 
-def required_literals(source: str) -> frozenset[str] | None:
-    """Lowercased strings one of which every match of ``source`` contains, or None if the pattern
-    has no such literal (then it must always be searched). A cue is searched only in a unit holding
-    one of its literals: ``str.__contains__`` over a few dozen literals costs a fraction of running
-    a large alternation of lookbehinds and classes at every position of every unit."""
-    from newslint.detectors.pattern import _sre_parse
-
-    sre = _sre_parse()
-    try:
-        return _literals(sre.parse(source), sre)
-    except Exception:  # noqa: BLE001 - an unusual construct: no shortcut, the pattern is searched
-        return None
+class _Alternation(NamedTuple):
+    combined: Any  # one regex of named branches (None without branches); the one that matched names the family
+    names: list[str]  # the family of each branch (none for a plain list)
+    sources: list[str]
+    branches: list[Any]  # each branch compiled on its own
 
 
-def _literals(items: Any, sre: Any) -> frozenset[str] | None:
-    candidates: list[frozenset[str]] = []
-    run = ""
-    for op, av in items:
-        char = None
-        if op is sre.LITERAL:
-            char = chr(av).lower()
-        elif op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
-            lowered = {chr(v).lower() for _, v in av}
-            char = lowered.pop() if len(lowered) == 1 else None
-        if char is not None:
-            run += char
-            continue
-        if run:
-            candidates.append(frozenset({run}))
-            run = ""
-        found: frozenset[str] | None = None
-        if op is sre.SUBPATTERN:
-            found = _literals(av[-1], sre)
-        elif op is sre.BRANCH:
-            alternatives = [_literals(branch, sre) for branch in av[1]]
-            if all(alternatives):
-                found = frozenset().union(*alternatives)  # type: ignore[arg-type]
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
-            found = _literals(av[2], sre)
-        elif op is sre.IN:
-            chars = [chr(v).lower() for o, v in av if o is sre.LITERAL]
-            if len(chars) == len(av):
-                found = frozenset(chars)
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset({run}))
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: min(len(x) for x in c))
-
-
-def _alternation(families: Any, what: str, flags: list[str], anchored: bool = False) -> tuple[Any, list[str]]:
-    """One regex of named branches for ``family -> [regex]``; the branch that matched names the family."""
+def _alternation(families: Any, what: str, flags: list[str], anchored: bool = False) -> _Alternation:
+    """The branches of ``family -> [regex]``, one by one and as one regex."""
     if not isinstance(families, Mapping):
         raise PackError(f"{what} must map a family ({', '.join(FAMILIES)}) to a list of regexes")
-    branches, names = [], []
+    branches, names, sources, compiled = [], [], [], []
     for family, patterns in families.items():
         if family not in FAMILIES:
             raise PackError(f"{what}: unknown family {family!r} (known: {', '.join(FAMILIES)})")
@@ -150,35 +110,25 @@ def _alternation(families: Any, what: str, flags: list[str], anchored: bool = Fa
         if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
             raise PackError(f"{what}[{family!r}] must be a list of non-empty regexes")
         for source in patterns:
-            compile_pattern(source, flags)  # each on its own, so an error names the pattern
+            compiled.append(compile_pattern(source, flags))  # each on its own, so an error names the pattern
+            sources.append(source)
             branches.append(f"(?P<_j{len(names)}>{source})")
             names.append(family)
     if not branches:
-        return None, names
+        return _Alternation(None, names, sources, compiled)
     body = "|".join(branches)
-    return compile_pattern(f"(?:{body})" if anchored else body, flags), names
+    return _Alternation(compile_pattern(f"(?:{body})" if anchored else body, flags), names, sources, compiled)
 
 
-def _prefilter(families: Any) -> tuple[str, ...] | None:
-    """The union of every cue pattern's required literals; None when one pattern has none."""
-    out: set[str] = set()
-    for patterns in families.values():
-        for source in [patterns] if isinstance(patterns, str) else patterns:
-            found = required_literals(source)
-            if not found:
-                return None
-            out |= found
-    return tuple(sorted(out, key=len))
-
-
-def _patterns(value: Any, what: str, flags: list[str]) -> Any:
+def _patterns(value: Any, what: str, flags: list[str]) -> _Alternation:
+    """A list of regexes, one by one and as one regex (no families)."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
         raise PackError(f"{what} must be a list of non-empty regexes")
-    for source in value:
-        compile_pattern(source, flags)
-    return compile_pattern("|".join(f"(?:{p})" for p in value), flags) if value else None
+    compiled = [compile_pattern(source, flags) for source in value]
+    combined = compile_pattern("|".join(f"(?:{p})" for p in value), flags) if value else None
+    return _Alternation(combined, [], list(value), compiled)
 
 
 # One classification per document text and parameter set: NL303 and NL304 ask for the same one.
@@ -214,15 +164,26 @@ class JunkLineDetector(Detector):
         if unknown:
             raise PackError(f"report: unknown families {unknown} (known: {', '.join(FAMILIES)})")
         self.report = frozenset(self.p["report"])
-        self.labels, self.label_names = _alternation(self.p["labels"], "labels", flags, anchored=True)
-        self.cues, self.cue_names = _alternation(self.p["cues"], "cues", flags)
-        self.cue_literals = _prefilter(self.p["cues"])
-        self.edge_cues, self.edge_names = _alternation(self.p["edge_cues"], "edge_cues", flags, anchored=True)
-        self.widgets = _patterns(self.p["widgets"], "widgets", flags)
-        self.news = _patterns(self.p["news"], "news", flags)
+        self.labels, self.label_names, _, _ = _alternation(self.p["labels"], "labels", flags, anchored=True)
+        cues = _alternation(self.p["cues"], "cues", flags)
+        self.cues, self.cue_names = cues.combined, cues.names
+        # The cues are searched branch by branch, only where a unit holds a branch's literals.
+        self.cue_search = None if cues.combined is None else BranchSearch(cues.sources, cues.branches, cues.combined)
+        self.edge_cues, self.edge_names, _, _ = _alternation(self.p["edge_cues"], "edge_cues", flags, anchored=True)
+        widgets = _patterns(self.p["widgets"], "widgets", flags)
+        self.widgets = widgets.combined
+        # A unit is matched only against the widgets whose literals it holds (the others cannot match
+        # anywhere in it, so the matches are the whole list's): most short units hold one or two.
+        self.widget_search = None if widgets.combined is None else BranchSearch(
+            widgets.sources, widgets.branches, widgets.combined)
+        self._widget_regexes: dict[frozenset[int], Any] = {}
+        self.news = _patterns(self.p["news"], "news", flags).combined
         shared = {k: v for k, v in self.p.items() if k not in ("report", "data_uri", "defer_to")}
         self.key = hash(json.dumps(shared, sort_keys=True, default=str, ensure_ascii=False))
         self._deferred: list[Detector] | None = None
+
+    def defers_to(self) -> frozenset[str]:
+        return frozenset(self.p["defer_to"])
 
     # -- classification ----------------------------------------------------------------------
 
@@ -232,31 +193,70 @@ class JunkLineDetector(Detector):
     def _newsy(self, text: str) -> bool:
         return self.news is not None and text.rstrip().endswith(_SENTENCE_END) and self.news.search(text) is not None
 
-    def _widget_line(self, text: str) -> str | None:
-        """The widget words of a unit made of nothing else (None if it holds more)."""
-        if self.widgets is None:
+    def _widget_line(self, text: str, candidates: frozenset[int] | None) -> str | None:
+        """The widget words of a unit made of nothing else (None if it holds more); ``candidates``:
+        the widgets its literals allow (None: all)."""
+        widgets = self._widget_regex(candidates)
+        if widgets is None:
             return None
-        found = [m.group(0) for m in self.widgets.finditer(text) if m.group(0).strip()]
-        if not found:
+        # What is left decides most units: the widgets are collected only for a unit made of them.
+        # (Left unchanged: no widget, or only single spaces, which do not count as widgets.)
+        left = widgets.sub(" ", text)
+        if left == text or weight(_LEFTOVER.sub("", left)) > self.p["leftover_chars"]:
             return None
-        rest = _LEFTOVER.sub("", self.widgets.sub(" ", text))
-        if weight(rest) > self.p["leftover_chars"]:
-            return None
-        return " ".join(found)[:40]
+        found = [m.group(0) for m in widgets.finditer(text) if m.group(0).strip()]
+        return " ".join(found)[:40] if found else None
 
-    def _cue(self, text: str) -> Verdict | None:
-        if self.cues is None:
+    def _widget_regex(self, candidates: frozenset[int] | None) -> Any:
+        """The alternation of the candidate widgets, in their order (None when there is none)."""
+        if candidates is None or self.widget_search is None:
+            return self.widgets
+        if not candidates:
             return None
-        if self.cue_literals is not None:
-            low = text.lower()
-            if not any(literal in low for literal in self.cue_literals):
-                return None
-        match = self.cues.search(text)
-        if match and not self._newsy(text):
-            return Verdict(self._named(match, self.cue_names), match.group(0).strip(), True)
+        found = self._widget_regexes.get(candidates)
+        if found is None:
+            sources = self.widget_search.sources
+            body = "|".join(f"(?:{sources[i]})" for i in sorted(candidates))
+            # (separable branches are re patterns, so the whole list is one too: same flags, same engine)
+            found = self._widget_regexes[candidates] = re.compile(body, self.widgets.flags)
+        return found
+
+    def _cue(self, text: str, candidates: frozenset[int] | None) -> Verdict | None:
+        """A cue in ``text``, unless it reads as news; ``candidates``: the cue branches its literals allow."""
+        if self.cue_search is None or candidates is not None and not candidates:
+            return None
+        found = self.cue_search.search_among(text, candidates)
+        if found and not self._newsy(text):
+            match, index = found
+            return Verdict(self.cue_names[index], match.group(0).strip(), True, anywhere=True)
         return None
 
-    def _early(self, text: str, size: int) -> Verdict | None:
+    def _cue_candidates(self, plains: list[str], wanted: list[int]) -> dict[int, frozenset[int] | None]:
+        """The cue branches the literals of each unit in ``wanted`` allow, worked out in one pass over
+        all of them. Asked for the units that will be searched only (short ones, then the long ones
+        at the article's edges): most of a document's text is in its body paragraphs, never searched."""
+        if self.cue_search is None:
+            return dict.fromkeys(wanted, frozenset())
+        return dict(zip(wanted, self.cue_search.candidates([plains[i] for i in wanted]), strict=True))
+
+    def _cue_units(self, plains: list[str], sizes: list[int], prose_like: list[bool]) -> list[int]:
+        """The units searched for cues whatever the article's bounds turn out to be: the short ones, and
+        the long ones outside the likely article (bounded by the prose-like units) or at its ends, where
+        the walk in from both ends starts."""
+        likely = [i for i, ok in enumerate(prose_like) if ok]
+        lo, hi = (likely[0], likely[-1]) if likely else (len(plains), -1)
+        limit, max_chars = self.p["edge_chars"], self.p["max_chars"]
+        return [i for i, size in enumerate(sizes)
+                if plains[i] and (size <= max_chars or (size <= limit and not lo < i < hi))]
+
+    def _widget_candidates(self, plains: list[str], wanted: list[int]) -> dict[int, frozenset[int] | None]:
+        """The widgets the literals of each unit in ``wanted`` allow (one pass over all of them)."""
+        if self.widget_search is None:
+            return {}
+        return dict(zip(wanted, self.widget_search.candidates([plains[i] for i in wanted]), strict=True))
+
+    def _early(self, text: str, size: int, cues: frozenset[int] | None,
+               widgets: frozenset[int] | None) -> Verdict | None:
         """The verdict that does not depend on the unit's position (widget line, label, cue in a
         short unit); cues in long units are looked for only at the article's edges (``_classify``)."""
         if self.labels is not None:
@@ -266,11 +266,11 @@ class JunkLineDetector(Detector):
             if match:
                 return Verdict(self._named(match, self.label_names), match.group(0).strip(), True)
         if size <= self.p["max_chars"]:
-            verdict = self._cue(text)
+            verdict = self._cue(text, cues)
             if verdict:
                 return verdict
         if size <= self.p["widget_chars"]:
-            cue = self._widget_line(text)
+            cue = self._widget_line(text, widgets)
             if cue:
                 return Verdict("chrome", cue, True, widget=True)
         return None
@@ -325,53 +325,58 @@ class JunkLineDetector(Detector):
     def _classify(self, doc: Document, region: Region) -> list[tuple[Unit, Verdict | None, bool]]:
         text = doc.text
         shown = [u for u in units(doc, region) if u.text]
-        prepared: list[tuple[str, str, int]] = []
+        plains = [_plain(unit.text) for unit in shown]
+        limit, max_chars = self.p["edge_chars"], self.p["max_chars"]
+        # Past edge_chars every threshold is decided: no need to count the CJK of a paragraph.
+        sizes = [len(plain) + 1 if len(plain) >= limit else weight(plain) for plain in plains]
+        prose_like = [_prose(plain, size, self.p["prose_chars"]) for plain, size in zip(plains, sizes, strict=True)]
+        cues = self._cue_candidates(plains, self._cue_units(plains, sizes, prose_like))
+
+        def cue_at(i: int) -> Verdict | None:
+            if i not in cues:
+                cues.update(self._cue_candidates(plains, [i]))
+            return self._cue(plains[i], cues[i])
+
+        widget_chars = self.p["widget_chars"]
+        widgets = self._widget_candidates(plains, [i for i, size in enumerate(sizes) if size <= widget_chars])
         verdicts: list[Verdict | None] = []
         prose: list[int] = []
-        for i, unit in enumerate(shown):
-            plain = unit.text
-            if "&" in plain:
-                plain = html.unescape(plain)
-            if plain[:1] in _LEAD_CHARS:
-                plain = _MARKDOWN_LEAD.sub("", plain)
-            if "*" in plain or "_" in plain or "~" in plain:
-                plain = _EMPHASIS.sub("", plain)
-            plain = plain.strip()
-            # Past edge_chars every threshold is decided: no need to count the CJK of a paragraph.
-            size = len(plain) + 1 if len(plain) >= self.p["edge_chars"] else weight(plain)
-            line_start = text.rfind("\n", 0, unit.start) + 1
-            line_end = text.find("\n", unit.end)
-            raw_line = text[line_start:len(text) if line_end < 0 else line_end]
-            prepared.append((plain, raw_line, size))
-            verdict = self._early(plain, size) if plain else None
-            if verdict is None and plain and size <= 2 * self.p["max_chars"]:
-                verdict = self._row(plain, raw_line)
+        for i, plain in enumerate(plains):
+            size = sizes[i]
+            verdict = self._early(plain, size, cues.get(i), widgets.get(i)) if plain else None
+            if verdict is None and plain and size <= 2 * max_chars and ("|" in plain or "｜" in plain):
+                verdict = self._row(plain, _line_of(text, shown[i]))
             verdicts.append(verdict)
-            if verdict is None and _prose(plain, size, self.p["prose_chars"]):
+            if verdict is None and prose_like[i]:
                 prose.append(i)
         # A long unit with a cue at either end (a "contributed to this report" line, a promotion
         # paragraph) is not the article's first or last paragraph: walk in from both ends. Cues are
         # searched in long units only here, so a long article costs a few searches, not one a paragraph.
-        limit = self.p["edge_chars"]
-        while prose and prepared[prose[-1]][2] <= limit and (cued := self._cue(prepared[prose[-1]][0])):
+        while prose and sizes[prose[-1]] <= limit and (cued := cue_at(prose[-1])):
             verdicts[prose.pop()] = cued
-        while prose and prepared[prose[0]][2] <= limit and (cued := self._cue(prepared[prose[0]][0])):
+        while prose and sizes[prose[0]] <= limit and (cued := cue_at(prose[0])):
             verdicts[prose.pop(0)] = cued
         first = prose[0] if prose else len(shown)
         last = prose[-1] if prose else -1
+        # The long units outside the article are searched for cues below: their literals in one pass.
+        cues.update(self._cue_candidates(plains, [
+            i for i, size in enumerate(sizes)
+            if (i < first or i > last) and max_chars < size <= limit and verdicts[i] is None and i not in cues
+        ]))
         out = []
         for i, unit in enumerate(shown):
             edge = i < first or i > last
             verdict = verdicts[i]
-            plain, raw_line, size = prepared[i]
+            plain, size = plains[i], sizes[i]
             # A long labelled or cued unit (a disclaimer paragraph, a "contributed to this report" line)
             # is junk only outside the article.
-            long_unit = size > self.p["max_chars"]
+            long_unit = size > max_chars
             if long_unit and verdict is not None and not verdict.widget and (not edge or size > limit):
                 verdict = None
             if verdict is None and edge and long_unit and size <= limit:
-                verdict = self._cue(plain)
+                verdict = cue_at(i)
             if verdict is None and edge and plain:
+                raw_line = _line_of(text, unit)
                 verdict = self._edge(plain, raw_line) or self._shape(plain, raw_line)
             out.append((unit, verdict, edge))
         return out
@@ -412,6 +417,10 @@ class JunkLineDetector(Detector):
                 ended = text[:region.end].endswith(("\n", "\r"))  # (a missing final newline stays missing)
                 edit = Edit(start, region.end, "\n" if start > region.start and ended else "")
         safe = not unit.markup and (verdict.widget or (verdict.strong and edge))
+        if safe and verdict.anywhere and weight(unit.text) > self.p["max_chars"]:
+            # A cue somewhere inside a paragraph (``…View full size image…`` glued into prose) does not
+            # make the whole paragraph junk: reported, never deleted by a safe fix.
+            safe = False
         if safe and not _verified(doc, edit, prose_units):
             safe = False
         line = unit.text if len(unit.text) <= 80 else unit.text[:77] + "…"
@@ -474,15 +483,41 @@ class JunkLineDetector(Detector):
                 specs = [s for s in loaded if s.code in wanted and s.kind != self.kind]
             except (OSError, PackError):
                 specs = []
-            trusted = _shipped(self.check)
-            self._deferred = [build_detector(s, trusted) for s in specs]
+            self._trusted = _shipped(self.check)
+            self._deferred = [build_detector(s, self._trusted) for s in specs]
             self._deferred_specs = specs
         spans = []
         for spec, detector in zip(self._deferred_specs, self._deferred, strict=True):
             if not spec.applies_to(doc):
                 continue
-            spans.extend((h.start, h.end) for h in detector.detect(doc))
+            # Each check runs once per document: the linter's run, or this one, which the linter then
+            # takes (only where this detector is built as the linter builds it: trusted).
+            hits = recall_hits(doc, spec) if self._trusted else None
+            if hits is None:
+                hits = list(detector.detect(doc))
+                if self._trusted:
+                    remember_hits(doc, spec, hits)
+            spans.extend((h.start, h.end) for h in hits)
         return spans
+
+
+def _plain(shown: str) -> str:
+    """A unit's text as the rules read it: entities decoded, Markdown markers and emphasis dropped."""
+    plain = shown
+    if "&" in plain:
+        plain = html.unescape(plain)
+    if plain[:1] in _LEAD_CHARS:
+        plain = _MARKDOWN_LEAD.sub("", plain)
+    if "*" in plain or "_" in plain or "~" in plain:
+        plain = _EMPHASIS.sub("", plain)
+    return plain.strip()
+
+
+def _line_of(text: str, unit: Unit) -> str:
+    """The whole line a unit is on (its Markdown markers, table pipes and links)."""
+    line_start = text.rfind("\n", 0, unit.start) + 1
+    line_end = text.find("\n", unit.end)
+    return text[line_start:len(text) if line_end < 0 else line_end]
 
 
 def _prose(plain: str, size: int, prose_chars: int) -> bool:

@@ -7,6 +7,12 @@ Stage contract (what an executor or a new corpus check relies on):
   type of ``datafile.RECORDS`` or plain values), deterministic across processes (blake2b/crc32,
   never ``hash()``). Checks whose ``map_key()`` is equal form one *group*: mapped once, one stream.
   A map that runs out of its pattern budget leaves the document out of that check (an input problem).
+* **batched map** (optional) — a check may split its map in two: ``map_start(doc)`` per document
+  (everything that reads the text, user patterns included, within the pattern budget) and
+  ``map_finish(started) -> summaries`` over all the started documents of a task at once (array work
+  only: no user pattern, no budget), with ``map(doc) == map_finish([map_start(doc)])[0]``. The
+  worker starts every document through every check first (in document order, so checks that share
+  a document's canonical text still share it), then finishes each check's batch.
 * **key** — a summary's identity is ``(task, doc)`` (see :mod:`newslint.engine.records`); the reduce
   sees the global index ``base(task) + doc``, which is the same for every executor.
 * **reduce** — ``CorpusDetector.reduce(stream) -> (index, Hit)``: the stream is re-iterable (a
@@ -16,6 +22,8 @@ Stage contract (what an executor or a new corpus check relies on):
   ``partition_key(summary)``; an executor may then partition the stream by key and reduce each part
   on its own (``CorpusPlan.keyed``; on Ray: a hash repartition and a per-block reduce, NL501 today).
 * **located** — a hit's offsets become line:column through the document's :class:`DocRef`.
+* **weighed** (optional) — ``reduce_bytes_weight`` (a float, default 1): how much of a reduce's
+  time its input's bytes predict, used only to start the longest of parallel reduces first.
 
 Locally each group reduces in a fresh forked process reading the spool it inherits (memory freed
 by one reduce never stays with the next); ``--index`` merges earlier runs' summaries first.
@@ -70,13 +78,13 @@ class CorpusPlan:
         return groups
 
 
-def map_bounded(detector: CorpusDetector, doc: Any, problems: list[InputProblem]) -> Any:
-    """A corpus check's map of one document, its user-pack patterns within their time budget (the
-    whole map shares it, as a document check's detect does). A map stopped by its limit leaves the
-    document out of that check, with one input problem naming the check."""
+def map_bounded(detector: CorpusDetector, doc: Any, problems: list[InputProblem], start: bool = False) -> Any:
+    """A corpus check's map of one document (``start``: its ``map_start``), its user-pack patterns
+    within their time budget (the whole map shares it, as a document check's detect does). A map
+    stopped by its limit leaves the document out of that check, with one input problem naming the check."""
     PATTERN_LIMITS.deadline = 0.0
     try:
-        return detector.map(doc)
+        return detector.map_start(doc) if start else detector.map(doc)  # type: ignore[attr-defined]
     except PatternTimeout as exc:
         spec = detector.check
         problems.append(InputProblem(doc.path, f"{spec.code} ({spec.name}): {exc.describe()}; check skipped",
@@ -84,6 +92,25 @@ def map_bounded(detector: CorpusDetector, doc: Any, problems: list[InputProblem]
         return STOPPED
     finally:
         PATTERN_LIMITS.deadline = -1.0
+
+
+def map_task(plan: CorpusPlan, documents: Any, problems: list[InputProblem]) -> list[list[tuple[int, Any]]]:
+    """Every group's ``(document number, summary)`` pairs for one task's documents (see "batched
+    map" above): each document started through each check, then each check's batch finished."""
+    batched = [hasattr(d, "map_start") for d in plan.detectors]
+    started: list[list[tuple[int, Any]]] = [[] for _ in plan.detectors]
+    for index, doc in enumerate(documents):
+        for n in plan.owners:
+            detector = plan.detectors[n]
+            if detector.check.applies_to(doc):
+                summary = map_bounded(detector, doc, problems, start=batched[n])
+                if summary is not STOPPED:
+                    started[n].append((index, summary))
+    for n in plan.owners:
+        if batched[n] and started[n]:
+            finished = plan.detectors[n].map_finish([summary for _, summary in started[n]])  # type: ignore[attr-defined]
+            started[n] = [(index, summary) for (index, _), summary in zip(started[n], finished, strict=True)]
+    return started
 
 
 def reduce_with_index(
@@ -157,8 +184,8 @@ def reduce_all(
                 timings[f"reduce_s_{plan.detectors[members[0]].check.code}"] = time.perf_counter() - started
         return
     progress.stage(f"{len(groups)} corpus checks in parallel")
-    # biggest inputs first, so the longest reduce starts at once
-    order = sorted(groups, key=lambda g: -getattr(summaries[g], "nbytes", 0))
+    # longest first (by input size, as the check weighs its bytes), so the longest reduce starts at once
+    order = sorted(groups, key=lambda g: -reduce_weight(plan.detectors[g], summaries[g]))
     context = multiprocessing.get_context("fork")
     log.spool.flush()  # the children read what is on disk and append after it
     log.spool.lock = context.Lock()
@@ -174,6 +201,13 @@ def reduce_all(
     for g in groups:
         for chunk, stats in results[g]:
             log.add_chunk(chunk, stats)
+
+
+def reduce_weight(detector: CorpusDetector, stream: Any) -> float:
+    """How long a check's reduce is expected to take, for ordering parallel reduces: its input's
+    size, times the check's ``reduce_bytes_weight`` (default 1) when most of its bytes are read
+    only for a few documents (NL502's canonical texts: only candidate pairs are verified)."""
+    return getattr(stream, "nbytes", 0) * getattr(detector, "reduce_bytes_weight", 1.0)
 
 
 def _reduce_child(members: list[int]) -> list[tuple[Chunk, FindingStats]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from newslint.engine import plan
 from newslint.engine.corpus import CorpusPlan, reduce_with_index
-from newslint.engine.executors import make_executor
+from newslint.engine.executors import make_executor, rare_collections
 from newslint.engine.records import TaskResult
 from newslint.engine.request import RunOutput, RunRequest
 from newslint.engine.runcache import RunCache
@@ -31,11 +31,12 @@ def run(request: RunRequest) -> RunOutput:
         from newslint.inputs import read_stdin
 
         request = dataclasses.replace(request, stdin_data=read_stdin())  # once, for every pass
-    if request.fix and request.corpus_specs and not request.corpus_fixes:
-        from newslint.engine.fixer import run_fix
+    with rare_collections():
+        if request.fix and request.corpus_specs and not request.corpus_fixes:
+            from newslint.engine.fixer import run_fix
 
-        return run_fix(request, run)
-    return run_pass(request)
+            return run_fix(request, run)
+        return run_pass(request)
 
 
 def _results(request: RunRequest, tasks: list[plan.Task], jobs: int, worker: Worker) -> Iterator[TaskResult]:

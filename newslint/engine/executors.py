@@ -13,6 +13,8 @@ request alone (``Worker(request)``); what it sends back is the sealed :class:`Ta
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
@@ -20,6 +22,25 @@ from newslint.engine.plan import Slice, Task
 from newslint.engine.records import TaskResult
 from newslint.engine.request import RunRequest
 from newslint.engine.worker import Worker
+
+# The collector's thresholds while a run's work is done. A run allocates millions of small objects
+# that live for a task or a reduce pass (documents, hits, decoded summaries) and are freed by
+# reference counting; at the default (a young collection every 700 allocations) the collector
+# scanned them again and again, and walked the whole heap, the checks' tables included, a dozen
+# times: a tenth of a run. Reference cycles are rare here, so collecting every 50,000 costs nothing.
+RUN_GC_THRESHOLD = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def rare_collections() -> Iterator[None]:
+    """:data:`RUN_GC_THRESHOLD` for the duration of a run (unless collection is switched off)."""
+    old = gc.get_threshold()
+    if old[0]:
+        gc.set_threshold(*RUN_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 class Executor(Protocol):
@@ -42,6 +63,8 @@ _WORKER: Worker | None = None
 
 def _init_worker(request: RunRequest) -> None:
     global _WORKER
+    if gc.get_threshold()[0]:  # (a forked process has the driver's already; a spawned one has not)
+        gc.set_threshold(*RUN_GC_THRESHOLD)
     _WORKER = Worker(request)
 
 

@@ -10,7 +10,6 @@ the Ray executor writes cleaned shards instead (``newslint.ray``) and never touc
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -279,6 +278,8 @@ def keep_dropped(path: Path, lines: list[str]) -> None:
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
+    import difflib  # (fix --diff only)
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
     )

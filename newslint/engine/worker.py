@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newslint.cache import read_signed
-from newslint.decoding import BinaryInputError
-from newslint.engine.corpus import STOPPED, CorpusPlan, map_bounded
+from newslint.engine.corpus import CorpusPlan, map_task
 from newslint.engine.fixer import SourceFix
 from newslint.engine.plan import Slice, Task
 from newslint.engine.records import DocRef, TaskResult
@@ -124,6 +123,8 @@ class Worker:
 
     def run_bytes(self, path: Path | None, data: bytes, display: str, first_record: int = 1) -> TaskResult:
         """One file's (or slice's) bytes: decoded, read into documents, checked (or fixed)."""
+        from newslint.decoding import BinaryInputError  # (a warm run decodes nothing)
+
         try:
             loaded: SourceFile | InputProblem = read_source(path, data, display, self.settings,
                                                             first_record=first_record)
@@ -148,17 +149,9 @@ class Worker:
         result = TaskResult(loaded.display, size=size or 0, problems=list(loaded.problems))
         corpus = self.corpus
         if corpus.detectors:
-            result.summaries = [[] for _ in corpus.detectors]
-            for doc in loaded.documents:
-                index = len(result.refs)
-                result.refs.append(DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts()),
-                                          doc.first_line, doc.first_column))
-                for n in corpus.owners:
-                    detector = corpus.detectors[n]
-                    if detector.check.applies_to(doc):
-                        summary = map_bounded(detector, doc, result.problems)
-                        if summary is not STOPPED:
-                            result.summaries[n].append((index, summary))
+            result.refs = [DocRef(doc.path, doc.record, doc.field_name, array("l", doc.line_starts()),
+                                  doc.first_line, doc.first_column) for doc in loaded.documents]
+            result.summaries = map_task(corpus, loaded.documents, result.problems)
         linter = self.linter_for(loaded.display)
         if not self.request.fix:
             for doc in loaded.documents:

@@ -5,10 +5,13 @@ context (no pypinyin needed), the English name and place spans with offsets, the
 of both sides (amounts, dates, countries, Latin words: :mod:`newslint.names.anchors`) and a few
 front-matter fields for explicit translation links. Every English document gets its anchors: a
 translation that renders every name wrongly must still pair (that is when NL601 matters); the name
-contexts and head features only when it holds a romanised name. The three corpus checks map the same
-document one after another, so the last analysis is memoised.
-The body text is kept for the name alignment of confirmed pairs (:mod:`newslint.names.render`): the
-Chinese zlib-compressed (it is only romanised, with pypinyin, in ``reduce``), the English as it is.
+contexts and head features only when it holds a romanised name.
+
+What the maps store is cheaper than that: the pairing map (NL503/NL601, :func:`map_entry`) keeps an
+English document raw, and the reduce analyses it only when the run holds Chinese documents (an
+English-only run never computes anchors); NL602 (:func:`english_spans`) keeps only the name and
+place spans, as flat lists. The body text is kept as it is for the name alignment of confirmed pairs
+(:mod:`newslint.names.render`); compressing it cost more CPU than the bytes it saved.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]+")
 _TAG = re.compile(r"<[^<>]*>|&[a-zA-Z#0-9]+;")
 _HEAD_CHARS = 400
+_CTX_AFTER = 40  # characters after a name read for its title context
 
 
 @dataclass
@@ -63,8 +67,8 @@ class Summary:
     # both sides: normalised anchors (amounts, percentages, dates, countries, Latin words; see anchors.py)
     facts: dict[str, float] = field(default_factory=dict)
     # the body text, read back only for confirmed pairs (paragraph and role alignment of the names, see
-    # render.py): Chinese zlib-compressed (tags removed), English as it is (compressing every English
-    # document of a run cost more than the bytes it saved)
+    # render.py), as it is (Chinese without tags); ``text_packed`` is the zlib form earlier versions wrote
+    # (compressing every document of a run cost more CPU than the bytes it saved)
     text_packed: bytes = b""
     body: str = ""
     # English side: the capitalised words, lower case, space-separated (matched with the zh ``l:`` keys;
@@ -111,22 +115,88 @@ def _front_matter(doc: Document, fields: tuple[str, ...]) -> dict[str, str]:
     return {k: str(data[k]) for k in ("title", "date", *fields) if data.get(k) not in (None, "")}
 
 
-def _analyse(doc: Document, meta_fields: tuple[str, ...]) -> Summary:
+def _bounds(doc: Document) -> tuple[int, int, int] | None:
+    """(start, end, end of the first line) of the document's body regions; None when it has no body."""
     bodies = [r for r in doc.regions if r.role is Role.BODY]
     if not bodies:
-        return Summary(doc.path, "")
+        return None
     start, end = bodies[0].start, bodies[-1].end
     body = doc.text[start:end]
-    han = 0 if body.isascii() or not _HAN_CHAR.search(body) else len(_HAN_CHAR.findall(body))
-    meta = _front_matter(doc, meta_fields)
     first = doc.text.find("\n", start + len(body) - len(body.lstrip()))
-    first_end = end if first < 0 or first > end else first
+    return start, end, end if first < 0 or first > end else first
+
+
+def _chinese(body: str) -> tuple[int, str] | None:
+    """(Han characters, text without tags) when the body is Chinese: five Han characters or more and
+    at least a quarter as many as Latin letters. An ASCII body is decided without a regex pass."""
+    # counted by runs: a list of every Han character cost more than the rest of the decision
+    han = 0 if body.isascii() or not _HAN_CHAR.search(body) else sum(map(len, _HAN_RUN.findall(body)))
     if han >= 5:
         plain = _TAG.sub(" ", body)
         letters = sum(len(w) for w in _LATIN.findall(plain))
         if han * 4 >= letters:
-            return _zh(doc, body, plain, han, meta, start, first_end)
-    return _en(doc, start, end, meta, first_end)
+            return han, plain
+    return None
+
+
+def _analyse(doc: Document, meta_fields: tuple[str, ...], defer_english: bool = False) -> Summary | list:
+    """The document's summary; with ``defer_english``, an English document's deferred entry instead
+    (see :func:`map_entry`)."""
+    bounds = _bounds(doc)
+    if bounds is None:
+        return Summary(doc.path, "")
+    start, end, first_end = bounds
+    body = doc.text[start:end]
+    meta = _front_matter(doc, meta_fields)
+    zh = _chinese(body)
+    if zh is not None:
+        return _zh(doc, body, zh[1], zh[0], meta, start, first_end)
+    if defer_english:
+        return [RAW_ENGLISH, doc.path, meta, start, end, first_end, doc.text[:end + _CTX_AFTER]]
+    return english_summary(doc.path, doc.text, bounds, meta)
+
+
+# A deferred English entry, what the pairing map stores for an English document: the text up to
+# the body's end plus the 40 characters the name contexts read after a name, and where the body is.
+# Whether it is analysed depends on the run (only when it holds Chinese documents, which the map
+# cannot know), so the reduce does it: an English-only run never pays for anchors and name contexts.
+RAW_ENGLISH = "en:text"
+
+
+def map_entry(doc: Document, meta_fields: tuple[str, ...]) -> Summary | list:
+    """The pairing map's value: a Chinese (or body-less) document's :class:`Summary`, or for an
+    English one ``[RAW_ENGLISH, path, meta, start, end, first_line_end, text]`` (a list: plain data
+    that encodes at C speed), analysed later by :func:`raw_summary` exactly as :func:`summarise`
+    would have."""
+    return _analyse(doc, meta_fields, defer_english=True)
+
+
+def raw_summary(entry: list) -> Summary:
+    """The :class:`Summary` of a deferred English entry (see :func:`map_entry`)."""
+    _, path, meta, start, end, first_end, text = entry
+    return english_summary(path, text, (start, end, first_end), meta)
+
+
+def english_spans(doc: Document) -> list | None:
+    """What NL602 keeps of an English document: its name and place spans, flattened into two lists
+    (``[start, end, surface, surname, given, …]`` and ``[start, end, surface, key, …]``: plain data
+    encodes and decodes at C speed, a record per span would not); None when it has neither or is
+    not English."""
+    bounds = _bounds(doc)
+    if bounds is None:
+        return None
+    start, end, _ = bounds
+    if _chinese(doc.text[start:end]) is not None:
+        return None
+    names = name_spans(doc.text, start, end)
+    places = place_spans(doc.text, start, end)
+    return flat_spans(names, places) if names or places else None
+
+
+def flat_spans(names: list[NameSpan], places: list[PlaceSpan]) -> list[list]:
+    """The name and place spans as two flat lists (see :func:`english_spans`)."""
+    return [[v for x in names for v in (x.start, x.end, x.surface, x.surname, x.given)],
+            [v for x in places for v in (x.start, x.end, x.surface, x.key)]]
 
 
 def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], start: int, first_end: int) -> Summary:
@@ -151,20 +221,20 @@ def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], st
         zh_title_names=tuple(x.name for x in names if x.name in title),
         zh_title_numbers=tuple(k for k in number_weights(title) if k),
         facts=zh_anchors(plain),
-        text_packed=zlib.compress(plain.encode("utf-8", "surrogatepass"), 1),  # a record may hold a lone surrogate
+        body=plain,
     )
 
 
-def _en(doc: Document, start: int, end: int, meta: dict[str, str], first_end: int) -> Summary:
+def english_summary(path: str, text: str, bounds: tuple[int, int, int], meta: dict[str, str]) -> Summary:
     """English side: the name spans, and the anchors that pair it with an original (a translation whose
     names are all mangled must still pair: that is when NL601 is needed); the name contexts and head
     features only when names were found."""
     from newslint.names.anchors import en_anchors
 
-    text = doc.text
+    start, end, first_end = bounds
     names = name_spans(text, start, end)
     facts, words = en_anchors(text[start:end])
-    summary = Summary(path=doc.path, lang="en", length=end - start, body_start=start, first_line_end=first_end,
+    summary = Summary(path=path, lang="en", length=end - start, body_start=start, first_line_end=first_end,
                       meta=meta, names=names, places=place_spans(text, start, end), facts=facts,
                       words=" ".join(words))
     if summary.facts or summary.words:
@@ -175,7 +245,7 @@ def _en(doc: Document, start: int, end: int, meta: dict[str, str], first_end: in
     summary.dates = en_dates(text, start, end)
     keywords = _keyword_re()
     low = text.lower()
-    summary.name_ctx = [frozenset(keywords.findall(low, max(start, s.start - 120), s.end + 40)) for s in names]
+    summary.name_ctx = [frozenset(keywords.findall(low, max(start, s.start - 120), s.end + _CTX_AFTER)) for s in names]
     summary.numbers = number_weights(text[start:end])
     head_end = min(end, start + _HEAD_CHARS)
     summary.head_names = frozenset(f"{s.surname} {s.given}" for s in names if s.start < head_end)

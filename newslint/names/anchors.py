@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterator
 
 _HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                "九": 9}
@@ -32,11 +33,20 @@ _EN_SCALE = {"trillion": 10 ** 12, "billion": 10 ** 9, "bn": 10 ** 9, "million":
              "thousand": 10 ** 3}
 
 # A number in Chinese text: Arabic digits (with a decimal point or thousands commas) or Chinese numerals,
-# then an optional scale (万, 亿, 万亿, 千). ``(?<![0-9.])`` keeps 2023-02-11 from giving -02.
+# then an optional scale (万, 亿, 万亿, 千). ``(?<![0-9.])`` keeps 2023-02-11 from giving -02. A lone
+# numeral character is an amount only with a scale (一万), never alone (一个, 统一): the pattern skips
+# those at C speed instead of handing every 一 of a text to the Python loop.
+_ZH_NUMERAL = "[〇零一二两三四五六七八九十百千]"
+# The character before is checked by hand (:func:`_zh_numbers`): a leading lookbehind runs at every position,
+# a leading lookahead of one class lets the engine skip to digits and numerals.
 _ZH_NUM = re.compile(
-    r"(?<![0-9.,])([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[〇零一二两三四五六七八九十百千]+)\s*(万亿|亿|万|千)?")
-_ZH_PCT = re.compile(r"百分之([0-9]+(?:\.[0-9]+)?|[〇零一二两三四五六七八九十百点]+)|([0-9]+(?:\.[0-9]+)?)\s*[%％]")
-_ZH_DATE = re.compile(r"(?:([0-9]{4})年)?([0-9]{1,2})月(?:([0-9]{1,2})[日号])?")
+    rf"(?=[0-9〇零一二两三四五六七八九十百千])([0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|{_ZH_NUMERAL}{{2,}}"
+    rf"|{_ZH_NUMERAL}(?!{_ZH_NUMERAL})(?=\s*(?:万亿|亿|万|千)))\s*(万亿|亿|万|千)?")
+_ZH_PCT = re.compile(  # (the leading lookahead lets the engine skip to 百 and digits)
+    r"(?=[百0-9])(?:百分之([0-9]+(?:\.[0-9]+)?|[〇零一二两三四五六七八九十百点]+)|([0-9]+(?:\.[0-9]+)?)\s*[%％])")
+# (2023年)2月(10日): the pattern starts with a plain digit so that the engine skips to digits (an optional
+# year group first made it try every position); the year's first digit is shared by both branches.
+_ZH_DATE = re.compile(r"([0-9])(?:([0-9]{3})年([0-9]{1,2})|([0-9]?))月(?:([0-9]{1,2})[日号])?")
 _ISO_DATE = re.compile(r"((?:19|20)[0-9]{2})[-/.]([01]?[0-9])[-/.]([0-3]?[0-9])(?![0-9])")  # a literal start: fast
 _EN_NUM = re.compile(  # the character before is checked by hand: a leading lookbehind runs at every position
     r"([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)"
@@ -46,9 +56,10 @@ _EN_PCT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(?:%|％|\s+per\s?cent\b)", re.I)
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _MONTH_OF = {m: i for i, m in enumerate(_MONTHS, 1)} | {m[:3]: i for i, m in enumerate(_MONTHS, 1)} | {"sept": 9}
-_LATIN_IN_ZH = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9&'’\-]*[A-Za-z0-9]")
+# (A match cannot start inside a run of letters: it takes the whole run, so no lookbehind is needed.)
+_LATIN_IN_ZH = re.compile(r"[A-Za-z][A-Za-z0-9&'’\-]*[A-Za-z0-9]")
 _EN_CAPWORD = re.compile(r"[A-Z][A-Za-z0-9&'’\-]*[A-Za-z0-9]")
-_EN_ACRONYM2 = re.compile(r"\b(?:EU|UN|UK|AP|DW|US)\b")
+_EN_ACRONYMS2 = ("EU", "UN", "UK", "AP", "DW", "US")  # entity words of two letters (a word boundary each side)
 _EN_CAPWORD3 = re.compile(r"[A-Z][A-Za-z0-9&'’\-]+[A-Za-z0-9]")  # three characters or more
 _LATIN_STOP = frozenset(("the", "and", "for", "news", "with", "from", "this", "that", "was", "are", "his", "her",
                          "its", "but", "not", "all", "new", "has", "have", "had", "our", "you", "she", "they"))
@@ -218,12 +229,27 @@ def _add(out: dict[str, float], key: str, weight: float) -> None:
         out[key] = weight
 
 
+def _zh_numbers(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_ZH_NUM` that no digit, point or comma precedes, found as ``finditer``
+    with a ``(?<![0-9.,])`` lookbehind would find them (a refused start is retried one further on)."""
+    pos = 0
+    while (m := _ZH_NUM.search(text, pos)) is not None:
+        start = m.start()
+        if start and text[start - 1] in "0123456789.,":
+            pos = start + 1
+            continue
+        pos = m.end()
+        yield m
+
+
 def zh_anchors(text: str) -> dict[str, float]:
     """Normalised anchors of a Chinese text: ``{key: weight}`` (Latin words as ``l:<word>``)."""
     out: dict[str, float] = {}
     dated: set[int] = set()
     for m in _ZH_DATE.finditer(text):
-        year, month, day = m.group(1), int(m.group(2)), m.group(3)
+        first, year_rest, month_after_year, month_rest, day = m.groups()
+        year = first + year_rest if year_rest else None
+        month = int(month_after_year if year_rest else first + month_rest)
         if not 1 <= month <= 12:
             continue
         if day and 1 <= int(day) <= 31:
@@ -247,7 +273,7 @@ def zh_anchors(text: str) -> dict[str, float]:
             raw = f"{value}.{''.join(str(_HAN_DIGITS.get(c, 0)) for c in frac)}" if frac else str(value)
         _add(out, f"p:{_key(float(raw))}", 0.7)
         pct.update(range(m.start(), m.end()))
-    for m in _ZH_NUM.finditer(text):
+    for m in _zh_numbers(text):
         if m.start() in dated or m.start() in pct:
             continue
         raw, scale = m.group(1), m.group(2)
@@ -266,8 +292,7 @@ def zh_anchors(text: str) -> dict[str, float]:
     zh_re, zh_of, _, _ = _entity_tables()
     for m in zh_re.finditer(text):
         _add(out, f"c:{zh_of[m.group()]}", 0.3)
-    for m in _LATIN_IN_ZH.finditer(text):
-        word = m.group().lower()
+    for word in dict.fromkeys(w.lower() for w in _LATIN_IN_ZH.findall(text)):  # each word once, in order
         if len(word) >= 3 and word not in _LATIN_STOP:
             _add(out, f"l:{word}", 0.8)
     return out
@@ -292,6 +317,25 @@ def _entity_phrases() -> dict[str, list[tuple[str, str]]]:
 _MONTH_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
+_ACRONYM_WORDS = frozenset(w.lower() for w in _EN_ACRONYMS2)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\b`` counts as a word character
+
+
+def _has_word(text: str, word: str) -> bool:
+    """True when ``word`` stands in ``text`` between word boundaries (``\bword\b``), found with
+    ``str.find``: a pattern opening with ``\b`` tries every position of the text."""
+    i = text.find(word)
+    while i >= 0:
+        end = i + len(word)
+        if not (i and _is_word_char(text[i - 1])) and not (end < len(text) and _is_word_char(text[end])):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def en_anchors(text: str) -> tuple[dict[str, float], frozenset[str]]:
     """Normalised anchors of an English text: ``({key: weight}, capitalised words)`` (see
     :func:`zh_anchors`; the words, lower-cased, are matched against the Latin words of a Chinese
@@ -299,7 +343,8 @@ def en_anchors(text: str) -> tuple[dict[str, float], frozenset[str]]:
     built once (at C speed) and only its few months and entity words are looked at again."""
     out: dict[str, float] = {}
     words = {w.lower() for w in set(_EN_CAPWORD3.findall(text))}
-    words.update(w.lower() for w in set(_EN_ACRONYM2.findall(text)))  # EU, UN, UK: entity words only
+    # EU, UN, UK: entity words only; a substring test first (a pattern opening with \b tries every position)
+    words.update(w.lower() for w in _EN_ACRONYMS2 if _has_word(text, w))
     dated: set[int] = set()
     if not words.isdisjoint(_MONTH_OF):
         for m in _MONTH_RE.finditer(text):
@@ -353,4 +398,4 @@ def en_anchors(text: str) -> tuple[dict[str, float], frozenset[str]]:
             if raw:
                 value = float(raw.replace(",", "")) * scale
                 _add(out, f"n:{_key(value)}", _weight(value, scale > 1))
-    return out, frozenset(w for w in words - _LATIN_STOP if len(w) >= 3)
+    return out, frozenset(words - _LATIN_STOP - _ACRONYM_WORDS)  # the capitalised words all have three letters

@@ -2,7 +2,8 @@
 
 NL503, NL601 and NL602 are corpus checks: ``map`` summarises each document (names, numbers, place
 words, offsets; see :mod:`newslint.names.analyze`), ``reduce`` pairs translations and compares names
-across the run. NL603 is a plain document check driven by user glossaries.
+across the run. The pairing map keeps English documents raw: the reduce analyses them only when the
+run holds Chinese ones. NL603 is a plain document check driven by user glossaries.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ class _NamesCorpus(CorpusDetector):
     min_documents: ClassVar[int] = 2  # a pair needs two documents
 
     def map(self, doc: Document) -> Any:
-        from newslint.names.analyze import summarise
+        from newslint.names.analyze import map_entry
         from newslint.names.pairing import pack
 
-        return pack(summarise(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"])),
-                    tuple(self.p["shared_fields"]))
+        entry = map_entry(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
+        # an English document is kept raw and analysed in reduce, only when the run holds Chinese ones
+        return entry if isinstance(entry, list) else pack(entry, tuple(self.p["shared_fields"]))
 
     def map_key(self) -> tuple:
         # NL503 and NL601 summarise a document the same way: the runner maps and stores it once
@@ -106,13 +108,22 @@ class NameMistranslationDetector(_NamesCorpus):
 
 
 class _English:
-    """The English summaries of a re-iterable stream, itself re-iterable."""
+    """NL602's summaries of a re-iterable stream, itself re-iterable: ``(index, names, places)`` with
+    the spans flattened as :func:`newslint.names.analyze.english_spans` stores them (a
+    :class:`~newslint.names.analyze.Summary`, as a saved index may hold, is flattened here)."""
 
     def __init__(self, summaries: Iterable[tuple[int, Any]]) -> None:
         self._summaries = summaries
 
-    def __iter__(self) -> Iterator[tuple[int, Any]]:
-        return ((i, s) for i, s in self._summaries if s is not None and s.lang == "en")
+    def __iter__(self) -> Iterator[tuple[int, list, list]]:
+        from newslint.names.analyze import Summary, flat_spans
+
+        for i, s in self._summaries:
+            if isinstance(s, Summary):
+                if s.lang == "en":
+                    yield i, *flat_spans(s.names, s.places)
+            elif s is not None:
+                yield i, s[0], s[1]
 
 
 class NameVariantDetector(CorpusDetector):
@@ -129,13 +140,9 @@ class NameVariantDetector(CorpusDetector):
     def map(self, doc: Document) -> Any:
         if not _TWO_CAPITALISED_WORDS.search(doc.text):
             return None  # no romanised name or place can be in it: skip the analysis (and its imports)
-        import dataclasses
+        from newslint.names.analyze import english_spans
 
-        from newslint.names.analyze import summarise
-
-        # NL602 reads only the name and place spans: the pairing fields stay out of its stream
-        return dataclasses.replace(summarise(doc, ("translation_of", "source_url")), facts={}, words="",
-                                   text_packed=b"", body="", han_packed=b"", numbers={}, name_ctx=[])
+        return english_spans(doc)  # only the name and place spans: NL602 reads nothing else
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
         items = _English(summaries)  # re-iterable: the variants read it twice, and keep little

@@ -112,8 +112,31 @@ def _amount(name: str) -> bool:
     return len(name) >= 2 and name[-1] == "元" and name[-2] in "万千百亿"
 
 
+# 长 ends titles (科长, 行长, 厂长: 王厂长 is not a name) but opens given names (蒲长城, 李长春): it is
+# accepted as the first of two given-name characters, never alone or last. 年 ends time words (周年,
+# 同年, 去年, 青年) but also given names (余彭年, 许小年): accepted as the second of two characters
+# when the first does not make a time or age word of it.
+_GIVEN_FIRST_OK = frozenset("长")
+_GIVEN_LAST_OK = frozenset("年")
+_TIME_BEFORE_NIAN = frozenset("去今明前后同当次隔新全半每往近早晚常长多历连翌上下本该那这成青少老中壮童幼周余数几整某"
+                              "一二三四五六七八九十百千两")
+
+
+def _given_char_ok(given: str, k: int) -> bool:
+    c = given[k]
+    if not _is_han(c) or c in NOT_IN_GIVEN:
+        return False
+    if c not in _EXTRA_NOT_IN_GIVEN:
+        return True
+    if len(given) != 2:
+        return False
+    if k == 0:
+        return c in _GIVEN_FIRST_OK
+    return c in _GIVEN_LAST_OK and given[0] not in _TIME_BEFORE_NIAN
+
+
 def _given_ok(given: str) -> bool:
-    return bool(given) and all(_is_han(c) and c not in NOT_IN_GIVEN and c not in _EXTRA_NOT_IN_GIVEN for c in given)
+    return bool(given) and all(_given_char_ok(given, k) for k in range(len(given)))
 
 
 def _shape_ok(text: str, start: int, end: int, slen: int) -> bool:

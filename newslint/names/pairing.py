@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newslint.names.analyze import Summary
+from newslint.names.analyze import RAW_ENGLISH, Summary, raw_summary
 from newslint.names.data import SURNAME_KEY, TITLE_KEYWORDS
 from newslint.names.romanize import Romanised, fold, romanise
 
@@ -312,40 +312,74 @@ def _explicit(en_meta: dict[int, dict[str, str]], zh: dict[int, Summary], link_f
     return out
 
 
-# A packed entry, what the names checks' ``map`` stores: ``(lang, blocking keys, link names, encoded
-# Summary, English statistics)``. Passes over millions of records then read only the keys, names and
+# A packed entry, what the names checks' ``map`` stores: ``[lang, blocking keys, link names, encoded
+# Summary, English statistics]``. Passes over millions of records then read only the keys, names and
 # statistics (an English document's name keys, pinyin anchors and link fields); the full summary is
-# decoded only for the English documents with a candidate and the few Chinese candidates.
-Packed = tuple
+# decoded only for the English documents with a candidate and the few Chinese candidates. Lists, not
+# tuples: the spool decodes lists at C speed, each tuple through a Python callback (every pass).
+Packed = list
 
 
 def pack(s: Summary, shared_fields: Iterable[str] = ("source_url",)) -> Packed:
     from newslint.datafile import dump_body
 
-    names: tuple[str, ...] = ()
+    names: list[str] = []
     if s.lang == "zh":
         found = {s.path, s.path.rsplit("/", 1)[-1]}
         found.update(s.meta[f] for f in ("url", "link", "id", "source_url", "permalink", *shared_fields)
                      if s.meta.get(f))
-        names = tuple(sorted(found))
-    keys = tuple(sorted(_block_keys(s))) if s.lang in ("zh", "en") else ()
-    stats: tuple = ()
+        names = sorted(found)
+    keys = sorted(_block_keys(s)) if s.lang in ("zh", "en") else []
+    stats: list = []
     if s.lang == "en":
-        stats = (tuple(sorted({f"{x.surname} {x.given}" for x in s.names})), tuple(sorted(s.anchors)),
-                 tuple(sorted(s.meta.items())))
-    return (s.lang, keys, names, dump_body(s), stats)
+        stats = [sorted({f"{x.surname} {x.given}" for x in s.names}), sorted(s.anchors),
+                 [list(item) for item in sorted(s.meta.items())]]
+    return [s.lang, keys, names, dump_body(s), stats]
 
 
-def _unpacked(entry: Summary | Packed) -> Summary:
+def _lang(entry: Summary | Packed) -> str:
+    """The language of a map entry (a summary, a packed one or a deferred English one)."""
+    if isinstance(entry, Summary):
+        return entry.lang
+    return "en" if entry[0] == RAW_ENGLISH else entry[0]
+
+
+class _Analysed:
+    """The summaries of deferred English entries (:func:`newslint.names.analyze.map_entry`), analysed
+    when first needed and kept while their text stays under a budget: the first pass analyses every
+    English document, the last needs those with a candidate again (in a small run, all of them)."""
+
+    BUDGET = 16_000_000  # characters of English text kept analysed (beyond: analysed again if wanted)
+
+    def __init__(self) -> None:
+        self._kept: dict[int, Summary] = {}
+        self._chars = 0
+
+    def get(self, i: int, entry: list) -> Summary:
+        summary = self._kept.get(i)
+        if summary is None:
+            summary = raw_summary(entry)
+            if self._chars + len(entry[-1]) <= self.BUDGET:
+                self._chars += len(entry[-1])
+                self._kept[i] = summary
+        return summary
+
+
+def _unpacked(entry: Summary | Packed, i: int = -1, analysed: _Analysed | None = None) -> Summary:
     if isinstance(entry, Summary):
         return entry
+    if entry[0] == RAW_ENGLISH:
+        return (analysed or _Analysed()).get(i, entry)
     from newslint.datafile import loads_body
 
     return loads_body(entry[3])
 
 
 def _facts(entry: Summary | Packed, shared_fields: tuple[str, ...]) -> tuple[str, set[str], set[str]]:
-    """(lang, blocking keys, link names) of a packed entry or a plain summary."""
+    """(lang, blocking keys, link names) of a packed Chinese entry or a plain summary (only the
+    language of a deferred English one)."""
+    if not isinstance(entry, Summary) and entry[0] == RAW_ENGLISH:
+        return "en", set(), set()
     if isinstance(entry, Summary):
         names = {entry.path, entry.path.rsplit("/", 1)[-1]}
         names.update(entry.meta[f] for f in ("url", "link", "id", "source_url", "permalink", *shared_fields)
@@ -397,13 +431,15 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
     or the target of an explicit link; and the English documents with a candidate. Memory is then
     bounded by the candidates and the vocabulary, not by the corpus."""
     link_fields, shared_fields = tuple(link_fields), tuple(shared_fields)
-    zh_count = sum(1 for _, entry in summaries if entry is not None
-                   and (entry.lang if isinstance(entry, Summary) else entry[0]) == "zh")
+    zh_count = sum(1 for _, entry in summaries if entry is not None and _lang(entry) == "zh")
     if not zh_count:
         return [], None  # nothing to pair with: an English-only run stops after reading the languages
     side = _EnglishSide()
+    analysed = _Analysed()
     for i, entry in summaries:
-        if entry is not None and (entry.lang if isinstance(entry, Summary) else entry[0]) == "en":
+        if entry is not None and _lang(entry) == "en":
+            if not isinstance(entry, Summary) and entry[0] == RAW_ENGLISH:
+                entry = analysed.get(i, entry)  # a deferred English document is analysed here, once
             side.add(i, entry, link_fields + shared_fields)
     if not side.count:
         return [], None
@@ -416,7 +452,7 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
     if wanted:
         for i, entry in summaries:
             if i in wanted and entry is not None:
-                en[i] = _unpacked(entry)
+                en[i] = _unpacked(entry, i, analysed)
     corpus = _Corpus(en, zh, side)
     pairs: list[Pair] = []
     for e, z in explicit.items():
@@ -464,13 +500,22 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: 
         if small or (targets and not names.isdisjoint(targets)):
             out[z] = _unpacked(entry)
             continue
-        shared: dict[int, int] = defaultdict(int)
-        for key in keys & usable:
-            for e in by_key[key]:
-                shared[e] += 1
-        if any(n >= 2 for n in shared.values()):
+        if _two_shared(keys & usable, by_key):
             out[z] = _unpacked(entry)
     return out, None if small else usable
+
+
+def _two_shared(keys: Iterable[str], by_key: dict[str, list[int]]) -> bool:
+    """True when some English document holds two of ``keys`` (``by_key``: the English documents
+    holding each key, each at most once): set operations that stop at the first one, where counting
+    every English document of every key grew with the square of a popular surname."""
+    seen: set[int] = set()
+    for key in keys:
+        posting = by_key[key]
+        if not seen.isdisjoint(posting):
+            return True
+        seen.update(posting)
+    return False
 
 
 # -- alignment -------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from newslint.names.analyze import Summary
 from newslint.names.english import syllabify
 from newslint.names.romanize import fold
 
@@ -32,6 +31,18 @@ class Variant:
     preferred: str
     counts: str
     kind: str  # "place" or "person"
+
+
+# What the variants read of each English document: ``(index, names, places)``, the spans flattened
+# (``[start, end, surface, surname, given, …]`` and ``[start, end, surface, key, …]``, see
+# ``newslint.names.analyze.english_spans``): plain lists decode at C speed from the spool.
+Spans = tuple[int, list, list]
+
+
+def _chunks(flat: list, size: int) -> Iterator[tuple]:
+    """The consecutive ``size``-tuples of a flat list."""
+    it = iter(flat)
+    return zip(*[it] * size, strict=True)
 
 
 def _norm(surface: str, generic_len: int) -> str:
@@ -70,20 +81,20 @@ def _rank(norm: str, surfaces: dict[str, Counter[str]], norms: Counter[str], wan
     return (norm in wanted, _well_formed(sample, gl), norms[norm], _title_generic(sample, gl))
 
 
-def place_variants(summaries: Iterable[tuple[int, Summary]], preferred: Iterable[str] = ()) -> Iterator[Variant]:
+def place_variants(summaries: Iterable[Spans], preferred: Iterable[str] = ()) -> Iterator[Variant]:
     """Two passes over ``summaries`` (re-iterable): the forms of each place are counted first, then
     only the occurrences of a form that loses are collected (memory: the vocabulary and the findings)."""
     norms_of: dict[str, Counter[str]] = {}  # place key -> comparison form -> occurrences
     surfaces_of: dict[str, dict[str, Counter[str]]] = {}  # place key -> comparison form -> surfaces
-    for _, s in summaries:
-        for p in s.places:
-            norm = _norm(p.surface, _generic_len(p.surface))
-            norms = norms_of.get(p.key)
+    for _, _names, places in summaries:
+        for _start, _end, surface, key in _chunks(places, 4):
+            norm = _norm(surface, _generic_len(surface))
+            norms = norms_of.get(key)
             if norms is None:
-                norms = norms_of[p.key] = Counter()
-                surfaces_of[p.key] = defaultdict(Counter)
+                norms = norms_of[key] = Counter()
+                surfaces_of[key] = defaultdict(Counter)
             norms[norm] += 1
-            surfaces_of[p.key][norm][p.surface] += 1
+            surfaces_of[key][norm][surface] += 1
     wanted = {}
     for form in preferred:
         gl = _generic_len(form)
@@ -103,25 +114,25 @@ def place_variants(summaries: Iterable[tuple[int, Summary]], preferred: Iterable
     if not flagged:
         return
     found: dict[str, list[Variant]] = {key: [] for key in flagged}
-    for doc, s in summaries:
-        for p in s.places:
-            entry = flagged.get(p.key)
-            if entry is not None and _norm(p.surface, _generic_len(p.surface)) != entry[0]:
-                found[p.key].append(Variant(doc, p.start, p.end, p.surface, entry[1], entry[2], "place"))
+    for doc, _names, places in summaries:
+        for start, end, surface, key in _chunks(places, 4):
+            entry = flagged.get(key)
+            if entry is not None and _norm(surface, _generic_len(surface)) != entry[0]:
+                found[key].append(Variant(doc, start, end, surface, entry[1], entry[2], "place"))
     for variants in found.values():
         yield from variants
 
 
-def person_variants(summaries: Iterable[tuple[int, Summary]], min_letters: int = 4,
+def person_variants(summaries: Iterable[Spans], min_letters: int = 4,
                     min_ratio: float = 80.0) -> Iterator[Variant]:
     """Two passes over ``summaries`` (re-iterable), like :func:`place_variants`."""
     from rapidfuzz import fuzz
 
     # surname -> given name -> its surfaces, counted in the order first seen
     by_surname: dict[str, dict[str, Counter[str]]] = defaultdict(dict)
-    for _, s in summaries:
-        for x in s.names:
-            by_surname[x.surname].setdefault(x.given, Counter())[x.surface] += 1
+    for _, names, _places in summaries:
+        for _start, _end, surface, surname, given in _chunks(names, 5):
+            by_surname[surname].setdefault(given, Counter())[surface] += 1
     flagged: dict[tuple[str, str], tuple[str, str]] = {}  # (surname, minor given name) -> (shown, counts)
     for surname, givens in by_surname.items():
         if len(givens) < 2:
@@ -140,11 +151,11 @@ def person_variants(summaries: Iterable[tuple[int, Summary]], min_letters: int =
     if not flagged:
         return
     found: dict[tuple[str, str], list[Variant]] = {key: [] for key in flagged}
-    for doc, s in summaries:
-        for x in s.names:
-            key = (x.surname, x.given)
+    for doc, names, _places in summaries:
+        for start, end, surface, surname, given in _chunks(names, 5):
+            key = (surname, given)
             entry = flagged.get(key)
             if entry is not None:
-                found[key].append(Variant(doc, x.start, x.end, x.surface, entry[0], entry[1], "person"))
+                found[key].append(Variant(doc, start, end, surface, entry[0], entry[1], "person"))
     for variants in found.values():
         yield from variants

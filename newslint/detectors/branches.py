@@ -1,0 +1,182 @@
+"""Searching a list of regexes as their alternation ``(?:r0|r1|…)``, running only the ones that can match.
+
+A large alternation of lookbehinds, classes and bounded repeats (the ``junk-line`` cues) has no literal
+prefix, so ``re`` tries every branch at every position of the text: a few hundred microseconds per
+unit. Most branches need a literal to match (``扫码``, ``follow``, ``版权``), and most units hold none of
+them. So the literals every branch requires are derived once from the parsed pattern
+(:func:`required_literals`), each filed under its rarest character (``扫``, ``版``, ``w``). The units of
+a document are case-folded and joined, one character class finds which of those characters occur, and
+only their literals are looked for (``str.find``, in C at memory speed). One regex of all the literals
+was slower: its first characters (``的``, a space, most Latin letters) occur everywhere. A unit is then
+searched only with the branches whose literals it holds, each on its own (most have a literal prefix
+``re`` skips to).
+
+The same holds for every match, not just the first: a branch whose literals a text lacks matches
+nowhere in it, so the alternation of the others finds what the whole one finds (``finditer``, ``sub``).
+
+The answer is the alternation's: its match starts at the leftmost position where any branch
+matches, and there the lowest-numbered branch that matches wins. So the result is the minimum of
+``(start, branch index)`` over the branches searched, and a branch that cannot match changes
+nothing. Branches that refer to groups (``\\1``, ``(?P=name)``, ``(?(1)…)``) would mean something else
+on their own, and bounded (untrusted) patterns have their own engine: then the alternation is searched
+as it is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+_UNSTABLE = frozenset(map(ord, "Σ"))  # lowercased by context (σ, or ς at the end of a word)
+
+
+@functools.lru_cache(maxsize=4096)  # (NL303 and NL304 share their cues and widgets: parsed once)
+def required_literals(source: str, flags: int = 0) -> frozenset[str] | None:
+    """Lowercased strings one of which every match of ``source`` contains, or None if the pattern
+    has no such literal (then it must always be searched). They are looked for in the lowercased
+    text, so nothing under a case-insensitive flag counts (``re`` folds ``ſ`` to ``s``, ``str.lower``
+    does not), nor ``Σ`` (lowercased as ``ς`` at the end of a word)."""
+    from newslint.detectors.pattern import _sre_parse
+
+    sre = _sre_parse()
+    try:
+        return _literals(sre.parse(source, flags), sre)  # (flags: re.VERBOSE changes what is literal)
+    except Exception:  # noqa: BLE001 - an unusual construct: no shortcut, the pattern is searched
+        return None
+
+
+def _literals(items: Any, sre: Any) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        char = None
+        if op is sre.LITERAL and av not in _UNSTABLE:
+            char = chr(av).lower()
+        elif op is sre.IN and av and all(o is sre.LITERAL and v not in _UNSTABLE for o, v in av):
+            lowered = {chr(v).lower() for _, v in av}
+            char = lowered.pop() if len(lowered) == 1 else None
+        if char is not None:
+            run += char
+            continue
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        found: frozenset[str] | None = None
+        if op is sre.SUBPATTERN and not av[1] & sre.SRE_FLAG_IGNORECASE:
+            found = _literals(av[-1], sre)
+        elif op is sre.BRANCH:
+            alternatives = [_literals(branch, sre) for branch in av[1]]
+            if all(alternatives):
+                found = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            found = _literals(av[2], sre)
+        elif op is sre.IN:
+            chars = [chr(v).lower() for o, v in av if o is sre.LITERAL and v not in _UNSTABLE]
+            if len(chars) == len(av):
+                found = frozenset(chars)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({run}))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: min(len(x) for x in c))
+
+
+_LETTERS_BY_FREQUENCY = "etaoinsrhldcumfpgwybvkxjqz"  # English, most frequent first
+
+
+def _rarity(char: str) -> int:
+    """How rarely ``char`` occurs in news text, roughly: a literal is looked for only in documents
+    holding its rarest character, so that character should be one most documents lack."""
+    if char.isspace() or char.isdigit() or char in ".,:;'\"-()":
+        return 0
+    if char in _LETTERS_BY_FREQUENCY:
+        return 1 + _LETTERS_BY_FREQUENCY.index(char)
+    if char.isascii():
+        return 30  # other ASCII punctuation: markup, breadcrumbs
+    rank = _zh_rank().get(char)
+    return 10_000 if rank is None else 100 + rank
+
+
+@functools.lru_cache(maxsize=1)
+def _zh_rank() -> dict[str, int]:
+    from newslint.charfreq import ZH
+
+    return {char: rank for rank, char in enumerate(ZH)}
+
+
+class BranchSearch:
+    """``search`` answers as ``combined.search`` would (``combined`` is the alternation of
+    ``compiled``, in order), with the index of the branch that matched."""
+
+    def __init__(self, sources: Sequence[str], compiled: Sequence[Any], combined: Any) -> None:
+        self.combined = combined
+        self.sources = list(sources)
+        self.branches = list(compiled)
+        self.separable = all(isinstance(p, re.Pattern) for p in self.branches) and not any(
+            _GROUP_REFERENCE.search(s) for s in sources)
+        literals = [None if p.flags & re.IGNORECASE else required_literals(s, p.flags)
+                    for s, p in zip(sources, self.branches, strict=True)] if self.separable else []
+        # Branches without a required literal are searched in every text.
+        self.always = frozenset(i for i, found in enumerate(literals) if not found)
+        owners: dict[str, set[int]] = {}
+        for index, found in enumerate(literals):
+            for literal in found or ():
+                owners.setdefault(literal, set()).add(index)
+        self.owners = {literal: frozenset(indices) for literal, indices in owners.items()}
+        # Each literal is filed under its rarest character; one character class finds the ones present.
+        self.by_key: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        for literal, indices in sorted(self.owners.items()):
+            self.by_key.setdefault(max(literal, key=_rarity), []).append((literal, indices))
+        self.keys = re.compile("[" + "".join(map(re.escape, sorted(self.by_key))) + "]") if self.by_key else None
+
+    def candidates(self, texts: Sequence[str]) -> list[frozenset[int] | None]:
+        """For each text, the branches that may match it (None: it needs the whole alternation).
+
+        The texts are case-folded and joined, one character class finds which literals' rarest
+        characters occur, and only those literals are looked for (``str.find``), once in all the
+        texts: a document costs one scan and a few substring searches, a line without any literal
+        nothing of its own."""
+        if not self.separable:
+            return [None] * len(texts)
+        found: list[frozenset[int]] = [self.always] * len(texts)
+        if self.keys is None or not texts:
+            return found
+        lowered = [text.lower() for text in texts]
+        joined = "\n".join(lowered)
+        ends = list(itertools.accumulate(len(low) + 1 for low in lowered))  # (one past each text's join)
+        present = [entry for key in set(self.keys.findall(joined)) for entry in self.by_key[key]]
+        for literal, indices in present:
+            at = joined.find(literal)
+            while at >= 0:
+                unit = bisect.bisect_right(ends, at)
+                if at + len(literal) < ends[unit]:  # not across the joins
+                    found[unit] = found[unit] | indices
+                at = joined.find(literal, at + 1)
+        return found
+
+    def search(self, text: str) -> tuple[re.Match[str], int] | None:
+        """The alternation's match in ``text`` and the index of its branch, or None."""
+        return self.search_among(text, self.candidates([text])[0])
+
+    def search_among(self, text: str, candidates: Iterable[int] | None) -> tuple[re.Match[str], int] | None:
+        """:meth:`search`, trying only ``candidates`` (one entry of :meth:`candidates`)."""
+        if candidates is None:
+            match = self.combined.search(text)
+            return None if match is None else (match, int((match.lastgroup or "_j0")[2:]))
+        best: re.Match[str] | None = None
+        best_index = -1
+        for index in sorted(candidates):
+            match = self.branches[index].search(text)
+            if match is not None and (best is None or match.start() < best.start()):
+                best, best_index = match, index
+        return None if best is None else (best, best_index)
+
+
+__all__ = ["BranchSearch", "required_literals"]
