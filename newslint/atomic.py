@@ -12,12 +12,23 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import tempfile
 from pathlib import Path
 
 TMP_SUFFIX = ".newslint-tmp"
-HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:16] or "host"
+
+
+def _host_name() -> str:
+    """This machine's name: ``os.uname`` where there is one (the same name ``gethostname`` gives on
+    POSIX), so every run does not import ``socket`` for it; ``socket`` elsewhere (Windows)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
+HOST = re.sub(r"[^A-Za-z0-9]", "", _host_name())[:16] or "host"
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True, scratch: Path | None = None) -> None:

@@ -220,7 +220,7 @@ def _use_color(args: argparse.Namespace, stream) -> bool:
 
 
 def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
-    from newslint.engine import RunRequest, run, write_stdout
+    from newslint.engine import RunRequest, run
     from newslint.report import ReportOptions
     from newslint.reporters import write as write_report
 
@@ -303,6 +303,8 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
         show_source=not diff and not (fix and stdin_data is not None),
     )
     if output.stdout_text is not None:
+        from newslint.engine.fixer import write_stdout
+
         write_stdout(output.stdout_text)
         report_stream = sys.stderr
     elif fix and not diff and stdin_data is not None:
@@ -315,6 +317,8 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
     else:
         report_stream = sys.stdout
     if output.diff:
+        from newslint.engine.fixer import write_stdout
+
         write_stdout(output.diff)
         report_stream = sys.stderr
     fmt = "text" if args.format in TEXT_FORMATS else args.format

@@ -59,16 +59,14 @@ class Linter:
     def __init__(self, specs: Sequence[CheckSpec], severity_overrides: dict[str, Severity] | None = None) -> None:
         self.specs = list(specs)
         self.severity = {s.code: (severity_overrides or {}).get(s.code, s.severity) for s in self.specs}
-        # A shipped check's patterns run on re; any other's are bounded (packs.shipped).
-        self.detectors: list[Detector] = [
-            build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.DOCUMENT
-        ]
-        # The checks another one reads the hits of: their hits are shared on each document (each runs once).
-        self._shared = frozenset().union(*(d.defers_to() for d in self.detectors))
-        self._by_format: dict[Format, list[Detector]] = {}
-        self.corpus_detectors: list[Detector] = [
-            build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.CORPUS
-        ]
+        # The document checks' detectors are built when a document of a format they apply to first
+        # needs them (``_detectors_for``), not here: a run served from the cache, or one whose files
+        # no check applies to, compiles nothing; the corpus stages build their own (``CorpusPlan``).
+        self._document_specs = [s for s in self.specs if s.scope is Scope.DOCUMENT]
+        self._built: dict[int, Detector] = {}  # by index in _document_specs: built once, whatever the format
+        # per format: its detectors in check order, and the codes whose hits are shared (``_hits``)
+        self._by_format: dict[Format, tuple[list[Detector], frozenset[str]]] = {}
+        self._corpus_detectors: list[Detector] | None = None
         # Pattern limits, since the last take_problems(): problems to report, the documents each
         # check timed out on (path, record, field, code), how often, and documents skipped after that.
         self._problems: list[InputProblem] = []
@@ -83,8 +81,9 @@ class Linter:
         suppressed = suppressed_ranges(doc.text) if doc.format.value in ("markdown", "html", "plain") else []
         directives = directive_spans(doc.text) if suppressed else []
         limits = PATTERN_LIMITS
+        detectors, shared = self._detectors_for(doc)
         try:
-            for detector in self._detectors_for(doc):
+            for detector in detectors:
                 spec = detector.check
                 if doc.disabled and spec.kind != DIRECTIVE_KIND and _record_disables(doc.disabled, spec):
                     continue
@@ -93,7 +92,7 @@ class Linter:
                 mark = len(findings)
                 limits.deadline = 0.0  # the check's first pattern call starts its clock
                 try:
-                    hits = self._hits(doc, detector) if spec.code in self._shared else detector.detect(doc)
+                    hits = self._hits(doc, detector) if spec.code in shared else detector.detect(doc)
                     for hit in hits:
                         if directives and spec.kind != DIRECTIVE_KIND and \
                                 any(s <= hit.start < e for s, e in directives):
@@ -109,12 +108,38 @@ class Linter:
         findings.sort(key=Finding.sort_key)
         return findings
 
-    def _detectors_for(self, doc: Document) -> list[Detector]:
-        """The detectors of the checks that apply to ``doc``'s format (in check order), listed once per format."""
+    def _detectors_for(self, doc: Document) -> tuple[list[Detector], frozenset[str]]:
+        """The detectors of the checks that apply to ``doc``'s format (in check order), built on the
+        first document of that format, and the codes of those whose hits another of them reads
+        (``defers_to``): those run once per document, their hits kept for the other."""
         found = self._by_format.get(doc.format)
         if found is None:
-            found = self._by_format[doc.format] = [d for d in self.detectors if d.check.applies_to(doc)]
+            detectors = [self._detector(n) for n, s in enumerate(self._document_specs) if s.applies_to(doc)]
+            shared = frozenset().union(*(d.defers_to() for d in detectors))
+            found = self._by_format[doc.format] = (detectors, shared)
         return found
+
+    def _detector(self, n: int) -> Detector:
+        """The detector of document check ``n``, built once: a shipped check's patterns run on ``re``,
+        any other's are bounded (``packs.shipped``)."""
+        detector = self._built.get(n)
+        if detector is None:
+            spec = self._document_specs[n]
+            detector = self._built[n] = build_detector(spec, shipped(spec))
+        return detector
+
+    @property
+    def detectors(self) -> list[Detector]:
+        """Every document check's detector (all built): for callers that inspect them, not the check path."""
+        return [self._detector(n) for n in range(len(self._document_specs))]
+
+    @property
+    def corpus_detectors(self) -> list[Detector]:
+        """The corpus checks' detectors, built on first use (the engine's stages build their own, in
+        ``CorpusPlan``; this is for callers of the Python API that map and reduce themselves)."""
+        if self._corpus_detectors is None:
+            self._corpus_detectors = [build_detector(s, shipped(s)) for s in self.specs if s.scope is Scope.CORPUS]
+        return self._corpus_detectors
 
     @staticmethod
     def _hits(doc: Document, detector: Detector) -> list[Hit]:

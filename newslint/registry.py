@@ -48,6 +48,28 @@ BUILTIN_KINDS: dict[str, str] = {
 }
 
 
+# How many documents a run must hold for a corpus kind to have anything to say (the class attribute
+# ``CorpusDetector.min_documents``), as data: a one-document run drops these checks before building
+# them, so it never imports their modules (dedup, names analysis, NL403's tables). A kind not listed
+# needs one document; a plugin kind is asked through its class. A test checks the table against
+# the classes.
+BUILTIN_MIN_DOCUMENTS: dict[str, int] = {
+    "corpus-boilerplate": 3,
+    "exact-duplicate": 2,
+    "near-duplicate": 2,
+    "translation-pair": 2,
+    "name-mistranslation": 2,
+}
+
+
+def min_documents(kind: str) -> int:
+    """The fewest documents a run needs for a check of ``kind`` to report anything: from the table
+    for a built-in kind (no import), from the class for a plugin."""
+    if kind in BUILTIN_KINDS:
+        return BUILTIN_MIN_DOCUMENTS.get(kind, 1)
+    return int(getattr(detector_class(kind), "min_documents", 1))
+
+
 class PackError(Exception):
     """A pack or config that cannot be loaded; the message names the file and the check."""
 

@@ -198,3 +198,29 @@ def test_config_with_unknown_key_is_an_error(tmp_path: Path) -> None:
     path.write_text("selct: [NL1]\n", encoding="utf-8")
     with pytest.raises(PackError, match="unknown config key"):
         load_config(path)
+
+
+def test_a_linter_builds_each_detector_when_a_document_first_needs_it(monkeypatch) -> None:
+    """Nothing is compiled up front: a check's detector is built on the first document of a format
+    it applies to, once (a warm run compiles nothing; a run of HTML pages, not the Markdown checks)."""
+    import newslint.linter as linter_module
+    from newslint.packs import builtin_pack_paths, load_packs
+
+    built: list[str] = []
+    real = linter_module.build_detector
+
+    def build_detector(spec, trusted=False):
+        built.append(spec.code)
+        return real(spec, trusted)
+
+    monkeypatch.setattr(linter_module, "build_detector", build_detector)
+    specs = [s for s in load_packs(builtin_pack_paths()) if s.scope.value == "document"]
+    linter = Linter(specs)
+    assert built == []
+    page = file_document("a.html", "<p>北京</p>\n", Format.HTML)
+    first = linter.check(page)
+    applying = [s.code for s in specs if s.formats is None or Format.HTML in s.formats]
+    assert built == applying and len(applying) < len(specs)  # (NL201's HTML-tag check: not for HTML)
+    assert linter.check(page) == first and built == applying  # built once
+    linter.check(file_document("a.md", "<b>上海</b>\n", Format.MARKDOWN))
+    assert len(built) == len(set(built)) == len(specs)  # a check of both formats is not built again

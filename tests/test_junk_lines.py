@@ -282,3 +282,15 @@ def test_a_cue_inside_a_long_paragraph_is_reported_but_never_deleted_safely() ->
              if "View full size image" in f.message]
     assert found, "the cue is reported"
     assert all(f.fix is None or f.fix.applicability is not Applicability.SAFE for f in found)
+
+
+def test_nl303_and_nl304_share_their_compiled_tables() -> None:
+    """Same classification parameters, same trust: the big alternations compile once a process."""
+    from newslint.registry import build_detector
+
+    nl303, nl304 = (build_detector(_SPECS[c], trusted=True) for c in ("NL303", "NL304"))
+    assert nl303.cue_search is nl304.cue_search and nl303.cue_search is not None
+    assert nl303.labels is nl304.labels and nl303.widget_search is nl304.widget_search
+    assert nl303.report != nl304.report  # (what each reports stays its own)
+    bounded = build_detector(_SPECS["NL303"], trusted=False)  # a bounded build never takes re tables
+    assert bounded.labels is not nl303.labels and type(bounded.labels) is not type(nl303.labels)

@@ -190,3 +190,34 @@ def test_corrupt_warm_run_entries_are_misses(tmp_path: Path, capsys, monkeypatch
     assert capsys.readouterr().out == expected
     main([*args, "--no-cache"])
     assert capsys.readouterr().out == expected
+
+
+def _counting_map_checks(monkeypatch) -> list[int]:
+    checked: list[int] = []
+    real = runcache.valid_maps
+
+    def valid_maps(refs, buckets) -> bool:
+        checked.append(len(buckets))
+        return real(refs, buckets)
+
+    monkeypatch.setattr(runcache, "valid_maps", valid_maps)
+    return checked
+
+
+def test_a_warm_run_decodes_cached_map_outputs_only_when_the_reduce_needs_them(tmp_path: Path, capsys,
+                                                                               monkeypatch) -> None:
+    """One file, a cached reduce: its per-file entry's map outputs are not decoded (decoding a names
+    summary imports the names analysis). Without the cached reduce they are validated, as before."""
+    cache = tmp_path / "cache"
+    post = tmp_path / "a.md"
+    post.write_text("Wang Wei met Li Ming in Xiongan New Area.\n<b>北京</b>\n", encoding="utf-8")
+    args = ["check", "--format", "json", "--select", "NL201,NL602", "--cache-dir", str(cache), str(post)]
+    main(args)
+    first = capsys.readouterr().out
+    checked = _counting_map_checks(monkeypatch)
+    main(args)
+    assert capsys.readouterr().out == first and checked == []
+    for reduce in cache.rglob("reduce-*"):
+        reduce.unlink()
+    main(args)
+    assert capsys.readouterr().out == first and checked == [1]  # NL602's bucket, decoded and checked

@@ -81,3 +81,39 @@ def test_builtin_packs_are_the_ones_importlib_resources_lists() -> None:
 
     listed = sorted(Path(str(p)) for p in files("newslint.checks").iterdir() if str(p).endswith((".yml", ".yaml")))
     assert [str(p) for p in builtin_pack_paths()] == [str(p) for p in listed] and listed
+
+
+# What a one-file check never needs, warm or not: the dedup and NL403 machinery (checks that need
+# several documents are dropped before they are built), a process pool for one reduce, the fixer,
+# and ``socket`` (the host name of temporary files comes from ``os.uname``). A warm run does not
+# decode the cached map outputs either (the reduce is cached too): no names analysis.
+_NEVER_ON_ONE_FILE = (
+    "newslint.dedup", "newslint.detectors.corpus_boilerplate",
+    "multiprocessing", "threading", "socket", "newslint.engine.fixer",
+)
+_NEVER_ON_A_WARM_ONE_FILE = (*_NEVER_ON_ONE_FILE, "newslint.names.analyze", "newslint.detectors.junk")
+
+
+def test_a_one_file_check_builds_no_corpus_check_that_needs_several_documents(project: Path) -> None:
+    _run(project, "check", "--no-cache", "posts/one.md")  # (fills the spec cache)
+    _code, cold = _run(project, "check", "--no-cache", "posts/one.md")
+    _run(project, "check", "posts/one.md")
+    _code, warm = _run(project, "check", "posts/one.md")
+    assert sorted(m for m in _NEVER_ON_ONE_FILE if m in cold) == []
+    assert sorted(m for m in _NEVER_ON_A_WARM_ONE_FILE if m in warm) == []
+
+
+def test_the_dedup_module_imports_its_normalisation_only_when_used() -> None:
+    """A cached NL501/NL502 summary (``DocSummary``) is read without the normaliser or pattern compiler."""
+    code = ("import sys, newslint.dedup.detectors; print(sorted(m for m in ('newslint.dedup.normalize',"
+            " 'newslint.detectors.pattern') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
+
+
+def test_min_documents_table_agrees_with_the_classes() -> None:
+    from newslint.registry import BUILTIN_KINDS, BUILTIN_MIN_DOCUMENTS, detector_class, min_documents
+
+    assert set(BUILTIN_MIN_DOCUMENTS) <= set(BUILTIN_KINDS)
+    for kind in BUILTIN_KINDS:
+        assert min_documents(kind) == getattr(detector_class(kind), "min_documents", 1), kind

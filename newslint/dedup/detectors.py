@@ -24,13 +24,16 @@ import os
 import re
 from array import array
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from newslint.dedup.normalize import Boilerplate, body_text, compile_boilerplate, normalize
-from newslint.detectors.pattern import compile_generated, compile_pattern
-from newslint.document import Document
 from newslint.model import Hit
 from newslint.registry import CheckSpec, CorpusDetector, PackError, Param
+
+# The normalisation and the pattern compiler are imported where a check is built or a document
+# mapped: reading a cached summary (``DocSummary``, a ``datafile`` record) must not pull them in.
+if TYPE_CHECKING:
+    from newslint.dedup.normalize import Boilerplate
+    from newslint.document import Document
 
 _KEEP = ("first", "longest")
 _VERIFY = ("ratio", "token-set", "none")
@@ -191,6 +194,9 @@ class _DedupBase(CorpusDetector):
     min_documents = 2
 
     def __init__(self, check: CheckSpec) -> None:
+        from newslint.dedup.normalize import compile_boilerplate
+        from newslint.detectors.pattern import compile_generated, compile_pattern
+
         super().__init__(check)
         if self.p["keep"] not in _KEEP:
             raise PackError(f"keep must be one of {', '.join(_KEEP)}")
@@ -217,6 +223,8 @@ class _DedupBase(CorpusDetector):
         cached = _LAST.get("entry")
         if cached is not None and cached[0] is doc.text and cached[1] == rules:
             return cached[2]
+        from newslint.dedup.normalize import body_text, normalize
+
         body, offset = body_text(doc)
         start, end = _anchor(doc, body, offset)
         result = (normalize(body, self.boilerplate), start, end)

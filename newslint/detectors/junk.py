@@ -52,7 +52,7 @@ from newslint.detectors.branches import BranchSearch
 from newslint.detectors.pattern import compile_pattern
 from newslint.document import Document, Format, Region
 from newslint.model import Applicability, Edit, Hit
-from newslint.registry import CheckSpec, Detector, PackError, Param, recall_hits, remember_hits
+from newslint.registry import PATTERN_LIMITS, CheckSpec, Detector, PackError, Param, recall_hits, remember_hits
 
 FAMILIES = ("promotion", "navigation", "legal", "attribution", "chrome")
 _NOT_CJK = re.compile(r"[^\u2e81-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
@@ -131,6 +131,64 @@ def _patterns(value: Any, what: str, flags: list[str]) -> _Alternation:
     return _Alternation(combined, [], list(value), compiled)
 
 
+# The parameters that only choose what a check reports; every other one goes into its tables.
+_OWN_PARAMS = ("report", "data_uri", "defer_to")
+
+
+class _Tables(NamedTuple):
+    """What a check of this kind compiles from its classification parameters."""
+
+    labels: Any
+    label_names: list[str]
+    cues: Any
+    cue_names: list[str]
+    cue_search: BranchSearch | None  # the cues, searched branch by branch where a unit holds their literals
+    edge_cues: Any
+    edge_names: list[str]
+    widgets: Any
+    # A unit is matched only against the widgets whose literals it holds (the others cannot match
+    # anywhere in it, so the matches are the whole list's): most short units hold one or two.
+    widget_search: BranchSearch | None
+    widget_regexes: dict[frozenset[int], Any]  # the alternations of candidate widgets, built on first use
+    news: Any
+
+
+# Tables by (classification parameters, trusted): NL303 and NL304 share theirs, so the big
+# alternations compile once a process, not once a check. Trust is part of the key: a shipped
+# check's patterns are ``re`` ones, any other's bounded (``registry.PATTERN_LIMITS``).
+_tables_cache: dict[tuple[str, bool], _Tables] = {}
+
+
+def _tables(params: Mapping[str, Any], shared: str) -> _Tables:
+    """The compiled tables of ``params`` (``shared``: their classification part, as JSON), built
+    once per parameter set and trust."""
+    key = (shared, PATTERN_LIMITS.trusted)
+    found = _tables_cache.get(key)
+    if found is None:
+        if len(_tables_cache) >= 16:  # (a process that builds many parameter sets: tests, a fuzzer)
+            _tables_cache.clear()
+        found = _tables_cache[key] = _build_tables(params)
+    return found
+
+
+def _build_tables(params: Mapping[str, Any]) -> _Tables:
+    flags = params["flags"]
+    labels = _alternation(params["labels"], "labels", flags, anchored=True)
+    cues = _alternation(params["cues"], "cues", flags)
+    edge_cues = _alternation(params["edge_cues"], "edge_cues", flags, anchored=True)
+    widgets = _patterns(params["widgets"], "widgets", flags)
+    return _Tables(
+        labels.combined, labels.names,
+        cues.combined, cues.names,
+        None if cues.combined is None else BranchSearch(cues.sources, cues.branches, cues.combined),
+        edge_cues.combined, edge_cues.names,
+        widgets.combined,
+        None if widgets.combined is None else BranchSearch(widgets.sources, widgets.branches, widgets.combined),
+        {},
+        _patterns(params["news"], "news", flags).combined,
+    )
+
+
 # One classification per document text and parameter set: NL303 and NL304 ask for the same one.
 _verdict_cache: tuple[str, int, dict[tuple[int, int], list[tuple[Unit, Verdict | None, bool]]]] | None = None
 
@@ -159,27 +217,20 @@ class JunkLineDetector(Detector):
 
     def __init__(self, check: CheckSpec) -> None:
         super().__init__(check)
-        flags = self.p["flags"]
         unknown = [f for f in self.p["report"] if f not in FAMILIES]
         if unknown:
             raise PackError(f"report: unknown families {unknown} (known: {', '.join(FAMILIES)})")
         self.report = frozenset(self.p["report"])
-        self.labels, self.label_names, _, _ = _alternation(self.p["labels"], "labels", flags, anchored=True)
-        cues = _alternation(self.p["cues"], "cues", flags)
-        self.cues, self.cue_names = cues.combined, cues.names
-        # The cues are searched branch by branch, only where a unit holds a branch's literals.
-        self.cue_search = None if cues.combined is None else BranchSearch(cues.sources, cues.branches, cues.combined)
-        self.edge_cues, self.edge_names, _, _ = _alternation(self.p["edge_cues"], "edge_cues", flags, anchored=True)
-        widgets = _patterns(self.p["widgets"], "widgets", flags)
-        self.widgets = widgets.combined
-        # A unit is matched only against the widgets whose literals it holds (the others cannot match
-        # anywhere in it, so the matches are the whole list's): most short units hold one or two.
-        self.widget_search = None if widgets.combined is None else BranchSearch(
-            widgets.sources, widgets.branches, widgets.combined)
-        self._widget_regexes: dict[frozenset[int], Any] = {}
-        self.news = _patterns(self.p["news"], "news", flags).combined
-        shared = {k: v for k, v in self.p.items() if k not in ("report", "data_uri", "defer_to")}
-        self.key = hash(json.dumps(shared, sort_keys=True, default=str, ensure_ascii=False))
+        shared = json.dumps({k: v for k, v in self.p.items() if k not in _OWN_PARAMS},
+                            sort_keys=True, default=str, ensure_ascii=False)
+        self.key = hash(shared)
+        tables = _tables(self.p, shared)
+        self.labels, self.label_names = tables.labels, tables.label_names
+        self.cues, self.cue_names, self.cue_search = tables.cues, tables.cue_names, tables.cue_search
+        self.edge_cues, self.edge_names = tables.edge_cues, tables.edge_names
+        self.widgets, self.widget_search = tables.widgets, tables.widget_search
+        self._widget_regexes = tables.widget_regexes
+        self.news = tables.news
         self._deferred: list[Detector] | None = None
 
     def defers_to(self) -> frozenset[str]:

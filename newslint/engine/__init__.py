@@ -14,8 +14,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from newslint.engine.driver import run
-from newslint.engine.fixer import write_stdout
 from newslint.engine.request import RunOutput, RunRequest
 
 __all__ = ["RunOutput", "RunRequest", "run", "write_stdout"]
+
+
+def __getattr__(name: str) -> Any:
+    """``write_stdout`` from the fixer, imported when asked for: a check run never needs it."""
+    if name == "write_stdout":
+        from newslint.engine.fixer import write_stdout
+
+        return write_stdout
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -39,7 +39,8 @@ from newslint.engine.records import DocRef
 from newslint.engine.request import RunRequest
 from newslint.linter import Linter
 from newslint.model import Finding
-from newslint.registry import PATTERN_LIMITS, CorpusDetector, PatternTimeout
+from newslint.packs import shipped
+from newslint.registry import PATTERN_LIMITS, CheckSpec, CorpusDetector, PatternTimeout, build_detector, min_documents
 from newslint.report import InputProblem
 from newslint.selection import matches
 from newslint.spool import Chunk, FindingLog, FindingStats, RefTable, Spool, seal_findings
@@ -54,10 +55,10 @@ class CorpusPlan:
     def __init__(self, request: RunRequest) -> None:
         self.settings = request.settings
         self.unsafe = request.unsafe_fixes
-        self.locator = Linter(request.corpus_specs, self.settings.severity)
+        specs = run_corpus_specs(request)
+        self.locator = Linter(specs, self.settings.severity)  # (builds no detector: it only locates)
         self.detectors: list[CorpusDetector] = [
-            d for d in self.locator.corpus_detectors
-            if isinstance(d, CorpusDetector) and not (request.single_document and d.min_documents > 1)
+            d for d in (build_detector(s, shipped(s)) for s in specs) if isinstance(d, CorpusDetector)
         ]
         # which earlier corpus check's summaries each one shares (itself when none): mapped once, stored once
         first: dict[Any, int] = {}
@@ -76,6 +77,15 @@ class CorpusPlan:
         for n, share in enumerate(self.shares):
             groups.setdefault(share, []).append(n)
         return groups
+
+
+def run_corpus_specs(request: RunRequest) -> list[CheckSpec]:
+    """The corpus checks this run maps: for one document, only those that need no other (decided
+    from data, ``registry.min_documents``, before any is built: the others' modules are never imported)."""
+    specs = request.corpus_specs
+    if request.single_document:
+        specs = [s for s in specs if min_documents(s.kind) <= 1]
+    return specs
 
 
 def map_bounded(detector: CorpusDetector, doc: Any, problems: list[InputProblem], start: bool = False) -> Any:
@@ -163,12 +173,10 @@ def reduce_all(
     append their findings to it; the chunks are taken in check order, so the report is the same."""
     global _REDUCE_STATE
     groups = plan.groups()
-    import multiprocessing
-
     parallel = (
         jobs > 1 and len(groups) > 1 and isinstance(refs, RefTable)
-        and "fork" in multiprocessing.get_all_start_methods()
         and plan.keyed is None  # never fork a process that runs Ray (its threads' locks would be copied)
+        and _can_fork()
     )
     from newslint import progress  # the run's progress line, if any (a terminal): one stage per group
 
@@ -183,6 +191,8 @@ def reduce_all(
             if timings is not None:  # seconds per group (benchmarks/ray_bench.py)
                 timings[f"reduce_s_{plan.detectors[members[0]].check.code}"] = time.perf_counter() - started
         return
+    import multiprocessing
+
     progress.stage(f"{len(groups)} corpus checks in parallel")
     # longest first (by input size, as the check weighs its bytes), so the longest reduce starts at once
     order = sorted(groups, key=lambda g: -reduce_weight(plan.detectors[g], summaries[g]))
@@ -201,6 +211,14 @@ def reduce_all(
     for g in groups:
         for chunk, stats in results[g]:
             log.add_chunk(chunk, stats)
+
+
+def _can_fork() -> bool:
+    """Whether reduces can run in forked processes. Asked only when they would (several jobs and
+    groups): a serial run never imports ``multiprocessing`` (nor the ``threading`` it pulls in)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def reduce_weight(detector: CorpusDetector, stream: Any) -> float:

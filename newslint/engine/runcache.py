@@ -109,19 +109,31 @@ class RunCache:
                 self.whole_hit = True
                 out = dict(enumerate(whole))
         if not out:
-            for n, key in enumerate(keys):
-                hit = cache.get(key) if key is not None else None
-                if self.usable(hit):
-                    out[n] = hit
+            out = self._per_file(keys)
         for n, result in out.items():
             result.cache_key, result.stat = keys[n], sigs[n]
         return out
 
-    def usable(self, hit: Any) -> bool:
+    def _per_file(self, keys: list[str | None]) -> dict[int, TaskResult]:
+        """The per-file entries of ``keys`` this run can take. Their corpus map outputs are decoded
+        and validated only when the reduce will read them: not when every file is a hit and the
+        reduce of these same files is cached too (then the run's keys are exactly ``keys``, so
+        :meth:`reduce_hit` finds it). Decoding a summary imports its record types' modules."""
+        hits = [self.results.get(key) if key is not None else None for key in keys]
+        taken = {n: hit for n, hit in enumerate(hits) if self.usable(hit, maps=False)}
+        if len(taken) == len(keys) and (not self.corpus_count or (
+                not self.uses_index and self._preload_reduce(keys))):  # type: ignore[arg-type]
+            return taken
+        return {n: hit for n, hit in taken.items() if valid_maps(hit.sealed_refs, hit.sealed_summaries)}
+
+    def usable(self, hit: Any, maps: bool = True) -> bool:
         """A cached task result this run can take: sealed, with one summary bucket per corpus check,
-        every blob in it valid data of the expected shape (a cache entry is never trusted)."""
+        every blob in it valid data of the expected shape (a cache entry is never trusted). Without
+        ``maps``, its map outputs are only checked to be blobs (see :meth:`_per_file`)."""
         return (isinstance(hit, TaskResult) and len(hit.sealed_summaries) in (0, self.corpus_count)
-                and valid_sealed(hit.sealed_findings) and valid_maps(hit.sealed_refs, hit.sealed_summaries))
+                and valid_sealed(hit.sealed_findings)
+                and (valid_maps(hit.sealed_refs, hit.sealed_summaries) if maps
+                     else maps_shaped(hit.sealed_refs, hit.sealed_summaries)))
 
     def _whole_run(self, results: Any, keys: list[str]) -> list[TaskResult] | None:
         """The results of a whole-run entry (see :func:`_whole_entry`), or None when it is not one.
@@ -223,6 +235,13 @@ def valid_sealed(sealed: Any) -> bool:
         return False
     return isinstance(entries, list) and len(entries) == count and all(
         isinstance(e, Finding) or (isinstance(e, tuple) and len(e) == 2 and isinstance(e[1], str)) for e in entries)
+
+
+def maps_shaped(refs: Any, buckets: Any) -> bool:
+    """Whether a cached task's map outputs are blobs the driver can spool without reading them:
+    references as bytes, and ``(bytes, count)`` buckets."""
+    return isinstance(refs, bytes) and isinstance(buckets, list) and all(
+        isinstance(b, tuple) and len(b) == 2 and isinstance(b[0], bytes) and isinstance(b[1], int) for b in buckets)
 
 
 def valid_maps(refs: Any, buckets: Any) -> bool:

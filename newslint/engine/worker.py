@@ -12,10 +12,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newslint.cache import read_signed
 from newslint.engine.corpus import CorpusPlan, map_task
-from newslint.engine.fixer import SourceFix
 from newslint.engine.plan import Slice, Task
 from newslint.engine.records import DocRef, TaskResult
 from newslint.engine.request import RunRequest
@@ -25,6 +25,9 @@ from newslint.linter import Linter
 from newslint.model import Finding
 from newslint.report import InputProblem
 from newslint.selection import select_checks
+
+if TYPE_CHECKING:
+    from newslint.engine.fixer import SourceFix
 
 
 def line_renderer(render: str | None, unsafe: bool) -> Callable[[Finding], str] | None:
@@ -55,10 +58,14 @@ class Worker:
         self.line = line_renderer(self.render, request.unsafe_fixes)
         self.corpus = CorpusPlan(request)
         self.cache = RunCache.for_request(request, len(self.corpus))
-        # Where fixed bytes go: the files themselves (fixer.write_fixed), or shards in --output-dir.
+
+    @property
+    def writer(self) -> Callable[[SourceFile, SourceFix, RunRequest, TaskResult, bytes | None], None]:
+        """Where fixed bytes go: the files themselves (``fixer.write_fixed``), or shards in
+        ``--output-dir``. Asked only by a fix run: a check run never imports the fixer."""
         from newslint.engine.fixer import write_fixed
 
-        self.writer = write_fixed if request.output_dir is None else write_cleaned_shard
+        return write_fixed if self.request.output_dir is None else write_cleaned_shard
 
     def linter_for(self, display: str) -> Linter:
         ignored = tuple(sorted(self.settings.ignored_for(display)))
