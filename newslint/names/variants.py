@@ -86,9 +86,12 @@ def place_variants(summaries: Iterable[Spans], preferred: Iterable[str] = ()) ->
     only the occurrences of a form that loses are collected (memory: the vocabulary and the findings)."""
     norms_of: dict[str, Counter[str]] = {}  # place key -> comparison form -> occurrences
     surfaces_of: dict[str, dict[str, Counter[str]]] = {}  # place key -> comparison form -> surfaces
+    norm_of: dict[str, str] = {}  # surface -> comparison form: a run repeats a few surfaces many times
     for _, _names, places in summaries:
         for _start, _end, surface, key in _chunks(places, 4):
-            norm = _norm(surface, _generic_len(surface))
+            norm = norm_of.get(surface)
+            if norm is None:
+                norm = norm_of[surface] = _norm(surface, _generic_len(surface))
             norms = norms_of.get(key)
             if norms is None:
                 norms = norms_of[key] = Counter()
@@ -117,10 +120,21 @@ def place_variants(summaries: Iterable[Spans], preferred: Iterable[str] = ()) ->
     for doc, _names, places in summaries:
         for start, end, surface, key in _chunks(places, 4):
             entry = flagged.get(key)
-            if entry is not None and _norm(surface, _generic_len(surface)) != entry[0]:
+            if entry is not None and norm_of[surface] != entry[0]:
                 found[key].append(Variant(doc, start, end, surface, entry[1], entry[2], "place"))
     for variants in found.values():
         yield from variants
+
+
+def _final_major(minor: str, major_of: dict[str, str]) -> str:
+    """The form a minor given name should become: its major, or, when that major is itself reported
+    as a variant of a more frequent form, that form (MT spells 李絮枫 "Li Xufeng" ×4, "Li Sufeng" ×2 and
+    "Li Shufeng" ×1: "Shufeng" is near "Sufeng" but not "Xufeng", and must not be told to become a
+    spelling that is itself reported). Each step at least doubles the count, so the chain ends."""
+    major = major_of[minor]
+    while major in major_of:
+        major = major_of[major]
+    return major
 
 
 def person_variants(summaries: Iterable[Spans], min_letters: int = 4,
@@ -139,12 +153,14 @@ def person_variants(summaries: Iterable[Spans], min_letters: int = 4,
             continue
         long = [g for g in givens if len(g) >= min_letters]
         counts = {g: givens[g].total() for g in long}
+        major_of: dict[str, str] = {}
         for minor in long:
             majors = [g for g in long if g != minor and counts[g] >= 2 and counts[g] >= 2 * counts[minor]
                       and fuzz.ratio(g, minor) >= min_ratio]
-            if not majors:
-                continue
-            major = max(majors, key=lambda g: (counts[g], fuzz.ratio(g, minor)))
+            if majors:
+                major_of[minor] = max(majors, key=lambda g: (counts[g], fuzz.ratio(g, minor)))
+        for minor in major_of:
+            major = _final_major(minor, major_of)
             shown = givens[major].most_common(1)[0][0]
             first = next(iter(givens[minor]))  # the minor form's first surface
             flagged[(surname, minor)] = (shown, f"{shown!r}×{counts[major]}, {first!r}×{counts[minor]}")
