@@ -294,3 +294,18 @@ def test_nl303_and_nl304_share_their_compiled_tables() -> None:
     assert nl303.report != nl304.report  # (what each reports stays its own)
     bounded = build_detector(_SPECS["NL303"], trusted=False)  # a bounded build never takes re tables
     assert bounded.labels is not nl303.labels and type(bounded.labels) is not type(nl303.labels)
+
+
+@pytest.mark.parametrize("line", [
+    "By Lisa Be LifeBuzz Staff 1.7Mshares Share on Facebook",
+    "本报记者张诚 扫码关注公众号",
+])
+def test_a_junk_unit_holding_a_byline_is_not_deleted_safely(line: str) -> None:
+    """A reporter's byline is the article's own credit: a share widget glued to it is reported, but the
+    line is not deleted by a safe fix (the credit would go with it)."""
+    lead = EN_LEAD if line.startswith("By") else ZH_LEAD
+    text = line + "\n\n" + lead + "\n" + lead
+    found = [f for f in linter("NL303", "NL304").check(file_document("a.md", text, Format.MARKDOWN))
+             if f.location.line == 1]
+    assert found, "the widget text is reported"
+    assert all(f.fix is None or f.fix.applicability is not Applicability.SAFE for f in found)

@@ -69,6 +69,10 @@ _MD_IMAGE_OPEN = re.compile(r"!\[[^\]\n]{0,200}\]\($")
 _LEAD_CHARS = frozenset("#>-*+0123456789")
 _WS = " \t\r\n\u3000\u00a0"
 _LEFTOVER = re.compile(r"[\W_\d]+")
+# A reporter's byline: the article's own credit (by the project's convention, never junk), so a junk unit
+# that also holds one is not deleted by a safe fix (``By Lisa Be LifeBuzz Staff 1.7Mshares Share on Facebook``).
+_BYLINE = re.compile(r"(?<![A-Za-z])By\s+[A-Z][a-z]+(?:\s+[A-Z][\w.'-]*){1,3}"
+                     r"|(?:本报|特约)?记者\s*[\u4e00-\u9fff]{2,3}")
 _STAMP = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*")
 
 
@@ -468,6 +472,8 @@ class JunkLineDetector(Detector):
                 ended = text[:region.end].endswith(("\n", "\r"))  # (a missing final newline stays missing)
                 edit = Edit(start, region.end, "\n" if start > region.start and ended else "")
         safe = not unit.markup and (verdict.widget or (verdict.strong and edge))
+        if safe and not verdict.widget and _BYLINE.search(unit.text):
+            safe = False  # the unit also credits the article's reporter: reported, not deleted
         if safe and verdict.anywhere and weight(unit.text) > self.p["max_chars"]:
             # A cue somewhere inside a paragraph (``…View full size image…`` glued into prose) does not
             # make the whole paragraph junk: reported, never deleted by a safe fix.
