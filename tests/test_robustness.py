@@ -709,3 +709,20 @@ def test_jsonl_fix_changes_only_the_fixed_value(tmp_path: Path, capsys) -> None:
     code, out, err = run(capsys, "fix", "--select", "NL104", str(path))
     assert code == 0, out + err
     assert path.read_text(encoding="utf-8") == line.replace("&nbsp;", " ")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_as_utf16_and_never_rewritten(tmp_path: Path, codec: str) -> None:
+    """Fuzz-found loss (seed 9, input 11250): Latin text in UTF-16 without a BOM is valid UTF-8 (NUL is a
+    character), so it was read as UTF-8 and `fix` deleted every NUL as an invisible character — and with
+    them U+2018, whose two bytes (18 20) are both below 0x80. Now it reads as UTF-16 and is never written."""
+    from newslint.decoding import decode_bytes
+
+    text = "Xi Jinping asked to \u2018focus on building\u2019 a world-class advanced manufacturing base.\n" * 20
+    data = text.encode(codec)
+    decoded = decode_bytes(data)
+    assert decoded.text == text and decoded.encoding == codec and not decoded.lossless
+    path = tmp_path / "a.html"
+    path.write_bytes(data)
+    assert main(["fix", "--no-cache", "--unsafe-fixes", "-q", str(path)]) in (0, 1, 2)
+    assert path.read_bytes() == data
