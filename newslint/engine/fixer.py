@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newslint.atomic import atomic_write
-from newslint.document import detect_format
+from newslint.document import Document, detect_format
 from newslint.engine.records import TaskResult
 from newslint.engine.request import CorpusFixes, RunOutput, RunRequest
 from newslint.inputs import SourceFile, encode_output, render_container, render_jsonl
-from newslint.linter import Linter, applicable
+from newslint.linter import FixOutcome, Linter, applicable
 from newslint.model import Finding
 from newslint.report import InputProblem
 from newslint.spool import FindingLog
@@ -163,16 +163,7 @@ def fix_source(
         return SourceFix(doc.text, outcome.text, data, remaining, fixed, problems)
     texts: dict[tuple[int, str], str] = {}
     drop: set[int] = set()
-    for doc in source.documents:
-        preset = corpus_fixes.get((doc.path, doc.record, doc.field_name), ())
-        drops = [f for f in preset if f.fix is not None and f.fix.drop_record]
-        if drops and doc.record is not None:
-            drop.add(doc.record)
-            fixed[drops[0].code] += 1
-            continue
-        outcome = linter.fix(doc, unsafe, preset)
-        fixed.update(outcome.fixed)
-        remaining.extend(outcome.remaining)
+    for doc, outcome in _fix_records(source, linter, unsafe, corpus_fixes, fixed, remaining, drop):
         if not outcome.converged:
             problems.append(InputProblem(source.display, "fixes did not converge", doc.record))
         if outcome.text != doc.text:
@@ -191,6 +182,31 @@ def fix_source(
         return not_rewritten_reread(source, old, new, linter, problems)
     data = encode_output(new, source.encoding, source.bom, jsonl=True)
     return SourceFix(old, new, data, remaining, fixed, problems, dropped)
+
+
+def _fix_records(
+    source: SourceFile,
+    linter: Linter,
+    unsafe: bool,
+    corpus_fixes: CorpusFixes,
+    fixed: Counter[str],
+    remaining: list[Finding],
+    drop: set[int],
+) -> Iterator[tuple[Document, FixOutcome]]:
+    """Each record of a JSONL or container file fixed as its own document (with the corpus checks'
+    fixes for it): a record a corpus check drops goes into ``drop`` and is not fixed; counts and
+    remaining findings are collected; the caller puts each fixed text back in place."""
+    for doc in source.documents:
+        preset = corpus_fixes.get((doc.path, doc.record, doc.field_name), ())
+        drops = [f for f in preset if f.fix is not None and f.fix.drop_record]
+        if drops and doc.record is not None:
+            drop.add(doc.record)
+            fixed[drops[0].code] += 1
+            continue
+        outcome = linter.fix(doc, unsafe, preset)
+        fixed.update(outcome.fixed)
+        remaining.extend(outcome.remaining)
+        yield doc, outcome
 
 
 def format_changed(source: SourceFile, new_text: str) -> bool:
@@ -226,17 +242,8 @@ def fix_container(
     problems: list[InputProblem] = []
     texts: dict[int, str] = {}
     drop: set[int] = set()
-    for doc in source.documents:
+    for doc, outcome in _fix_records(source, linter, unsafe, corpus_fixes, fixed, remaining, drop):
         assert doc.record is not None
-        preset = corpus_fixes.get((doc.path, doc.record, doc.field_name), ())
-        drops = [f for f in preset if f.fix is not None and f.fix.drop_record]
-        if drops:
-            drop.add(doc.record)
-            fixed[drops[0].code] += 1
-            continue
-        outcome = linter.fix(doc, unsafe, preset)
-        fixed.update(outcome.fixed)
-        remaining.extend(outcome.remaining)
         if not outcome.converged:
             problems.append(InputProblem(source.display, f"fixes did not converge in doc {doc.record}"))
         if outcome.text != doc.text:
