@@ -1382,7 +1382,8 @@ def preflight() -> str | None:
 
 
 def campaign(seed: int, inputs: int, families: Sequence[str], workers: int, limit: float, every: int,
-             memory_mb: int, out: Path | None, progress_every: int = 1000, start: int = 0) -> Tally:
+             memory_mb: int, out: Path | None, progress_every: int = 1000, start: int = 0,
+             pause_file: Path | None = None) -> Tally:
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -1404,8 +1405,14 @@ def campaign(seed: int, inputs: int, families: Sequence[str], workers: int, limi
         child.close()
         slots[slot] = (proc, parent, None, 0.0)
 
+    paused: set[int] = set()  # idle workers while the pause file exists (a benchmark wants the machine)
+
     def feed(slot: int) -> bool:
         proc, conn, _, _ = slots[slot]
+        if pause_file is not None and pause_file.exists():
+            paused.add(slot)
+            slots[slot] = (proc, conn, None, 0.0)
+            return True
         number = next(numbers, None)
         if number is None:
             conn.send(None)
@@ -1428,6 +1435,11 @@ def campaign(seed: int, inputs: int, families: Sequence[str], workers: int, limi
             conns = {slots[s][1]: s for s in active}
             ready = wait(list(conns), timeout=1.0)
             now = time.monotonic()
+            if paused and not (pause_file is not None and pause_file.exists()):
+                for slot in sorted(paused):
+                    paused.discard(slot)
+                    if not feed(slot):
+                        active.discard(slot)
             for conn in ready:
                 slot = conns[conn]
                 proc, _, number, _ = slots[slot]
@@ -1583,6 +1595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=4096, help="address-space limit of a worker")
     parser.add_argument("--out", type=Path, default=None, help="write failing inputs here")
     parser.add_argument("--progress", type=int, default=1000)
+    parser.add_argument("--pause-file", type=Path, default=None,
+                        help="while this file exists, no new input starts (workers idle, no time limit runs)")
     parser.add_argument("--replay", help="SEED:NUMBER: run one input and show the verdict")
     parser.add_argument("--atheris", action="store_true",
                         help="let atheris (optional) choose the inputs; libFuzzer flags after --")
@@ -1610,7 +1624,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     began = time.monotonic()
     tally = campaign(args.seed, args.inputs, families, args.workers, args.limit, args.subprocess_every,
-                     args.memory_mb, args.out, args.progress, args.start)
+                     args.memory_mb, args.out, args.progress, args.start, args.pause_file)
     wall = time.monotonic() - began
     print()
     print(f"newslint {__version__} at {commit}{' (+ uncommitted changes in newslint/)' if dirty else ''}; "

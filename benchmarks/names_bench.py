@@ -85,14 +85,18 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def time_run(paths: list[Path], specs) -> tuple[float, int]:
+def time_run(paths: list[Path], specs, jobs: int | None = 1) -> tuple[float, int]:
     """CPU seconds of one run, workers and forked reduces included (process time: other jobs on a
-    shared box distort wall time)."""
+    shared box distort wall time). One process by default: a pool's start-up and idle polling vary
+    by a second from run to run, more than the cost being measured."""
+    import gc
+
     from newslint.config import Settings
     from newslint.engine import RunRequest, run
 
+    gc.collect()
     start = _cpu()
-    output = run(RunRequest([str(p) for p in paths], Settings(), specs))
+    output = run(RunRequest([str(p) for p in paths], Settings(), specs, jobs=jobs, progress=False))
     return _cpu() - start, len(output.result.findings)
 
 
@@ -101,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("/tmp/names-bench"))
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (0: automatic, as the CLI)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     import newslint.registry as registry
@@ -119,12 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     base, names = [], []
     found = 0
     for _ in range(args.repeat):
-        t, _n = time_run(paths, base_specs)
+        t, _n = time_run(paths, base_specs, args.jobs or None)
         base.append(t)
-        t, n = time_run(paths, base_specs + names_specs)
+        t, n = time_run(paths, base_specs + names_specs, args.jobs or None)
         names.append(t)
         found = n - _n
     b, w = statistics.median(base), statistics.median(names)
+    pairs = sorted(y / x for x, y in zip(base, names, strict=True))  # each pair ran back to back: the least noisy ratio
+    print(f"ratio of each back-to-back pair: {', '.join(f'{r:.3f}' for r in pairs)}; "
+          f"median {statistics.median(pairs):.3f}")
     print(f"without names checks: {b:.2f} CPU s (median of {args.repeat}: {', '.join(f'{x:.2f}' for x in base)})")
     print(f"with names checks:    {w:.2f} CPU s (median of {args.repeat}: {', '.join(f'{x:.2f}' for x in names)})")
     print(f"ratio: {w / b:.3f} (bar: {BAR:.2f}); names findings: {found}; "

@@ -107,3 +107,53 @@ def test_yaml_whose_tags_cannot_be_built_is_not_a_crash(tmp_path, capsys) -> Non
     assert main(["check", "--no-cache", str(post)]) == 2
     err = capsys.readouterr().err
     assert ".newslint.yaml" in err and "month must be in 1..12" in err and "Traceback" not in err
+
+
+# -- patterns that need a non-ASCII character skip ASCII documents (issue 16) -------------------------------
+
+@pytest.mark.parametrize(("pattern", "flags", "expected"), [
+    ("[\u4e00-\u9fff](?P<n>[A-Z][a-z]+)", 0, True),  # NL604's shape: a Han character first
+    ("x(?<=中x)", 0, True),  # a positive lookbehind the text must hold
+    ("(?=.*中)x", 0, True),
+    ("中|文", 0, True),
+    ("[a-z]+中+", 0, True),
+    ("中?x", 0, False),  # optional
+    ("中*x", 0, False),
+    ("a|中", 0, False),  # one branch is ASCII
+    ("(?!中)x", 0, False),  # a negative lookaround requires nothing
+    ("[^a]", 0, False),  # a negated set matches ASCII
+    ("\u212a", re.IGNORECASE, False),  # KELVIN SIGN matches 'k' case-insensitively
+    ("(?i:\u017f)x", 0, False),  # LONG S matches 's'
+])
+def test_needs_non_ascii_is_exact_where_it_says_yes(pattern: str, flags: int, expected: bool) -> None:
+    from newslint.detectors.pattern import needs_non_ascii
+
+    compiled = re.compile(pattern, flags)
+    assert needs_non_ascii(compiled) is expected
+    if not expected and flags:
+        assert compiled.search("k" if "\u212a" in pattern else "sx")  # the reason it must stay False
+
+
+def test_a_chinese_only_pattern_does_not_scan_an_english_document() -> None:
+    """An ASCII document skips NL604 (a Han character starts every match) without running the regex;
+    a document with non-ASCII text still runs it and finds the name."""
+    from newslint.detectors.pattern import PatternDetector
+    from newslint.document import text_document
+
+    spec = next(s for s in load_packs(builtin_pack_paths()) if s.code == "NL604")
+    detector = PatternDetector(spec)
+    assert detector.non_ascii_only
+
+    class Refuse:
+        pattern, flags, groupindex = detector.regex.pattern, detector.regex.flags, detector.regex.groupindex
+
+        def finditer(self, *args: object) -> object:
+            raise AssertionError("the regex ran on an ASCII document")
+
+    english = text_document("a.jsonl", "President Yoon Suk Yeol said on Friday that the talks went well.\n", 1, "text")
+    real = detector.regex
+    detector.regex = Refuse()  # type: ignore[assignment]
+    assert list(detector.detect(english)) == []
+    detector.regex = real
+    chinese = text_document("a.jsonl", "要求将总统Yoon Suk Yeol拘留。\n", 1, "text")
+    assert [chinese.text[h.start:h.end] for h in detector.detect(chinese)] == ["Yoon Suk Yeol"]

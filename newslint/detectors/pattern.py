@@ -162,6 +162,48 @@ def _prefixes(items: Any, sre: Any) -> list[str] | None:
     return ["".join(literal)] if literal else None
 
 
+def needs_non_ascii(regex: re.Pattern[str] | BoundedPattern) -> bool:
+    """True when no text of ASCII characters only can hold a match: every match (or a lookaround it
+    requires) contains a character above U+007F. Such a check skips an ASCII document without a scan
+    (``str.isascii`` costs nothing: CPython knows it), as Chinese-only patterns do on English text.
+
+    Conservative: case-insensitive patterns are never skipped (``re.I`` lets U+212A KELVIN SIGN match
+    ``k`` and U+017F match ``s``), nor is anything the walk below does not understand.
+    """
+    if not isinstance(regex.pattern, str) or regex.flags & re.IGNORECASE:
+        return False
+    sre_parse = _sre_parse()
+    try:
+        parsed = sre_parse.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: no shortcut
+        return False
+    return not parsed.state.flags & re.IGNORECASE and _needs_non_ascii(parsed, sre_parse)
+
+
+def _needs_non_ascii(items: Any, sre: Any) -> bool:
+    """Whether a parsed (sub)pattern must consume or assert at least one non-ASCII character."""
+    c = sre
+    for op, av in items:
+        if op is c.LITERAL and av > 0x7F:
+            return True
+        if op is c.IN and av and all(
+            (kind is c.LITERAL and value > 0x7F) or (kind is c.RANGE and value[0] > 0x7F) for kind, value in av
+        ):
+            return True
+        if op is c.SUBPATTERN:
+            if not av[1] & re.IGNORECASE and _needs_non_ascii(av[3], sre):
+                return True
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            if av[0] >= 1 and _needs_non_ascii(av[2], sre):
+                return True
+        elif op is c.ASSERT:  # a positive lookaround: the text must hold what it asserts
+            if _needs_non_ascii(av[1], sre):
+                return True
+        elif op is c.BRANCH and av[1] and all(_needs_non_ascii(branch, sre) for branch in av[1]):
+            return True
+    return False
+
+
 def _sre_parse() -> Any:
     try:
         from re import _parser as sre_parse  # Python >= 3.11
@@ -394,6 +436,7 @@ class PatternDetector(Detector):
         super().__init__(check)
         self.regex = compile_pattern(self.p["pattern"], self.p["flags"], self.p["timeout"])
         self.prefixes = required_prefixes(self.regex)
+        self.non_ascii_only = needs_non_ascii(self.regex)
         self.literals = None if self.prefixes is None else [Literal(p) for p in self.prefixes]
         group = self.p["group"]
         if group is not None and group not in self.regex.groupindex:
@@ -415,6 +458,8 @@ class PatternDetector(Detector):
         replacement = self.p["replacement"]
         group = self.p["group"]
         text = doc.text
+        if self.non_ascii_only and text.isascii():
+            return  # e.g. a Chinese-only pattern on an English document
         for region in self.regions(doc):
             begin = region.start
             if self.prefixes is not None:
