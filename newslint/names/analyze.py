@@ -186,7 +186,7 @@ def english_spans(doc: Document) -> list | None:
     if bounds is None:
         return None
     start, end, _ = bounds
-    if _chinese(doc.text[start:end]) is not None:
+    if not doc.text.isascii() and _chinese(doc.text[start:end]) is not None:  # (isascii costs nothing)
         return None
     names = name_spans(doc.text, start, end)
     places = place_spans(doc.text, start, end)

@@ -146,11 +146,10 @@ class NameVariantDetector(CorpusDetector):
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
         items = _English(summaries)  # re-iterable: the variants read it twice, and keep little
-        from newslint.names.variants import person_variants, place_variants
+        from newslint.names.variants import variants
 
-        found = list(place_variants(items, self.p["preferred"]))
-        if self.p["persons"]:
-            found += person_variants(items, self.p["min_given_letters"], float(self.p["min_ratio"]))
+        found = variants(items, self.p["preferred"], self.p["persons"], self.p["min_given_letters"],
+                         float(self.p["min_ratio"]))
         for v in found:
             args = {"found": v.found, "preferred": v.preferred, "counts": v.counts, "what": v.kind}
             yield v.doc, Hit(v.start, v.end, args, (Edit(v.start, v.end, v.preferred),), Applicability.UNSAFE)

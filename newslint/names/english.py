@@ -97,8 +97,11 @@ def place_spans(text: str, start: int = 0, end: int | None = None) -> list[Place
         gstart = pos - 4 if low[max(0, pos - start - 4):pos - start] == "new " else pos
         if gstart - 1 < start or text[gstart - 1] != " ":
             continue
+        window = max(start, gstart - 26)
+        if text[window:gstart - 1].islower():
+            continue  # no capital before the noun ("the city"): _PLACE_BACK cannot match (a cheap test)
         g = _GENERIC_AT.match(text, gstart - 1, end)
-        back = _PLACE_BACK.search(text, max(start, gstart - 26), gstart - 1) if g else None
+        back = _PLACE_BACK.search(text, window, gstart - 1) if g else None
         if back is None or back.start() in seen or (back.start() and text[back.start() - 1].isalpha()):
             continue
         place = _place(text, back.start(), g.end())

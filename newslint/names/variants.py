@@ -81,49 +81,68 @@ def _rank(norm: str, surfaces: dict[str, Counter[str]], norms: Counter[str], wan
     return (norm in wanted, _well_formed(sample, gl), norms[norm], _title_generic(sample, gl))
 
 
+class _PlaceForms:
+    """The forms of each place, counted over one pass; then the occurrences of losing forms."""
+
+    def __init__(self) -> None:
+        self.norms_of: dict[str, Counter[str]] = {}  # place key -> comparison form -> occurrences
+        self.surfaces_of: dict[str, dict[str, Counter[str]]] = {}  # place key -> form -> surfaces
+        self.norm_of: dict[str, str] = {}  # surface -> comparison form: a run repeats a few surfaces many times
+        self.flagged: dict[str, tuple[str, str, str]] = {}  # key -> (winning form, shown, counts)
+        self.found: dict[str, list[Variant]] = {}
+
+    def count(self, places: list) -> None:
+        for _start, _end, surface, key in _chunks(places, 4):
+            norm = self.norm_of.get(surface)
+            if norm is None:
+                norm = self.norm_of[surface] = _norm(surface, _generic_len(surface))
+            norms = self.norms_of.get(key)
+            if norms is None:
+                norms = self.norms_of[key] = Counter()
+                self.surfaces_of[key] = defaultdict(Counter)
+            norms[norm] += 1
+            self.surfaces_of[key][norm][surface] += 1
+
+    def decide(self, preferred: Iterable[str]) -> bool:
+        """Which places have losing forms; False when none has."""
+        wanted = {}
+        for form in preferred:
+            wanted[_norm(form, _generic_len(form))] = form
+        for key, norms in self.norms_of.items():
+            if len(norms) < 2:
+                continue
+            surfaces = self.surfaces_of[key]
+            best = max(norms, key=lambda n, s=surfaces, c=norms: _rank(n, s, c, wanted))
+            if best in wanted:
+                shown = wanted[best]
+            else:
+                shown = max(surfaces[best], key=lambda s: (_title_generic(s, _generic_len(s)), surfaces[best][s]))
+            counts = ", ".join(f"'{surfaces[n].most_common(1)[0][0]}'×{c}" for n, c in norms.most_common())
+            self.flagged[key] = (best, shown, counts)
+        self.found = {key: [] for key in self.flagged}
+        return bool(self.flagged)
+
+    def collect(self, doc: int, places: list) -> None:
+        for start, end, surface, key in _chunks(places, 4):
+            entry = self.flagged.get(key)
+            if entry is not None and self.norm_of[surface] != entry[0]:
+                self.found[key].append(Variant(doc, start, end, surface, entry[1], entry[2], "place"))
+
+    def variants(self) -> Iterator[Variant]:
+        for found in self.found.values():
+            yield from found
+
+
 def place_variants(summaries: Iterable[Spans], preferred: Iterable[str] = ()) -> Iterator[Variant]:
     """Two passes over ``summaries`` (re-iterable): the forms of each place are counted first, then
     only the occurrences of a form that loses are collected (memory: the vocabulary and the findings)."""
-    norms_of: dict[str, Counter[str]] = {}  # place key -> comparison form -> occurrences
-    surfaces_of: dict[str, dict[str, Counter[str]]] = {}  # place key -> comparison form -> surfaces
-    norm_of: dict[str, str] = {}  # surface -> comparison form: a run repeats a few surfaces many times
+    forms = _PlaceForms()
     for _, _names, places in summaries:
-        for _start, _end, surface, key in _chunks(places, 4):
-            norm = norm_of.get(surface)
-            if norm is None:
-                norm = norm_of[surface] = _norm(surface, _generic_len(surface))
-            norms = norms_of.get(key)
-            if norms is None:
-                norms = norms_of[key] = Counter()
-                surfaces_of[key] = defaultdict(Counter)
-            norms[norm] += 1
-            surfaces_of[key][norm][surface] += 1
-    wanted = {}
-    for form in preferred:
-        gl = _generic_len(form)
-        wanted[_norm(form, gl)] = form
-    flagged: dict[str, tuple[str, str, str]] = {}  # key -> (winning form, shown, counts)
-    for key, norms in norms_of.items():
-        if len(norms) < 2:
-            continue
-        surfaces = surfaces_of[key]
-        best = max(norms, key=lambda n, s=surfaces, c=norms: _rank(n, s, c, wanted))
-        if best in wanted:
-            shown = wanted[best]
-        else:
-            shown = max(surfaces[best], key=lambda s: (_title_generic(s, _generic_len(s)), surfaces[best][s]))
-        counts = ", ".join(f"'{surfaces[n].most_common(1)[0][0]}'×{c}" for n, c in norms.most_common())
-        flagged[key] = (best, shown, counts)
-    if not flagged:
-        return
-    found: dict[str, list[Variant]] = {key: [] for key in flagged}
-    for doc, _names, places in summaries:
-        for start, end, surface, key in _chunks(places, 4):
-            entry = flagged.get(key)
-            if entry is not None and norm_of[surface] != entry[0]:
-                found[key].append(Variant(doc, start, end, surface, entry[1], entry[2], "place"))
-    for variants in found.values():
-        yield from variants
+        forms.count(places)
+    if forms.decide(preferred):
+        for doc, _names, places in summaries:
+            forms.collect(doc, places)
+    yield from forms.variants()
 
 
 def _final_major(minor: str, major_of: dict[str, str]) -> str:
@@ -137,41 +156,84 @@ def _final_major(minor: str, major_of: dict[str, str]) -> str:
     return major
 
 
+class _PersonForms:
+    """The given-name spellings of each surname, counted over one pass; then the minor forms' occurrences."""
+
+    def __init__(self, min_letters: int = 4, min_ratio: float = 80.0) -> None:
+        self.min_letters, self.min_ratio = min_letters, min_ratio
+        # surname -> given name -> its surfaces, counted in the order first seen
+        self.by_surname: dict[str, dict[str, Counter[str]]] = defaultdict(dict)
+        self.flagged: dict[tuple[str, str], tuple[str, str]] = {}  # (surname, minor given) -> (shown, counts)
+        self.found: dict[tuple[str, str], list[Variant]] = {}
+
+    def count(self, names: list) -> None:
+        by_surname = self.by_surname
+        for _start, _end, surface, surname, given in _chunks(names, 5):
+            by_surname[surname].setdefault(given, Counter())[surface] += 1
+
+    def decide(self) -> bool:
+        """Which given names are minor spellings of a more frequent one; False when none is."""
+        from rapidfuzz import fuzz
+
+        for surname, givens in self.by_surname.items():
+            if len(givens) < 2:
+                continue
+            long = [g for g in givens if len(g) >= self.min_letters]
+            counts = {g: givens[g].total() for g in long}
+            major_of: dict[str, str] = {}
+            for minor in long:
+                majors = [g for g in long if g != minor and counts[g] >= 2 and counts[g] >= 2 * counts[minor]
+                          and fuzz.ratio(g, minor) >= self.min_ratio]
+                if majors:
+                    major_of[minor] = max(majors, key=lambda g: (counts[g], fuzz.ratio(g, minor)))
+            for minor in major_of:
+                major = _final_major(minor, major_of)
+                shown = givens[major].most_common(1)[0][0]
+                first = next(iter(givens[minor]))  # the minor form's first surface
+                self.flagged[(surname, minor)] = (shown, f"{shown!r}×{counts[major]}, {first!r}×{counts[minor]}")
+        self.found = {key: [] for key in self.flagged}
+        return bool(self.flagged)
+
+    def collect(self, doc: int, names: list) -> None:
+        for start, end, surface, surname, given in _chunks(names, 5):
+            key = (surname, given)
+            entry = self.flagged.get(key)
+            if entry is not None:
+                self.found[key].append(Variant(doc, start, end, surface, entry[0], entry[1], "person"))
+
+    def variants(self) -> Iterator[Variant]:
+        for found in self.found.values():
+            yield from found
+
+
 def person_variants(summaries: Iterable[Spans], min_letters: int = 4,
                     min_ratio: float = 80.0) -> Iterator[Variant]:
     """Two passes over ``summaries`` (re-iterable), like :func:`place_variants`."""
-    from rapidfuzz import fuzz
-
-    # surname -> given name -> its surfaces, counted in the order first seen
-    by_surname: dict[str, dict[str, Counter[str]]] = defaultdict(dict)
+    forms = _PersonForms(min_letters, min_ratio)
     for _, names, _places in summaries:
-        for _start, _end, surface, surname, given in _chunks(names, 5):
-            by_surname[surname].setdefault(given, Counter())[surface] += 1
-    flagged: dict[tuple[str, str], tuple[str, str]] = {}  # (surname, minor given name) -> (shown, counts)
-    for surname, givens in by_surname.items():
-        if len(givens) < 2:
-            continue
-        long = [g for g in givens if len(g) >= min_letters]
-        counts = {g: givens[g].total() for g in long}
-        major_of: dict[str, str] = {}
-        for minor in long:
-            majors = [g for g in long if g != minor and counts[g] >= 2 and counts[g] >= 2 * counts[minor]
-                      and fuzz.ratio(g, minor) >= min_ratio]
-            if majors:
-                major_of[minor] = max(majors, key=lambda g: (counts[g], fuzz.ratio(g, minor)))
-        for minor in major_of:
-            major = _final_major(minor, major_of)
-            shown = givens[major].most_common(1)[0][0]
-            first = next(iter(givens[minor]))  # the minor form's first surface
-            flagged[(surname, minor)] = (shown, f"{shown!r}×{counts[major]}, {first!r}×{counts[minor]}")
-    if not flagged:
-        return
-    found: dict[tuple[str, str], list[Variant]] = {key: [] for key in flagged}
-    for doc, names, _places in summaries:
-        for start, end, surface, surname, given in _chunks(names, 5):
-            key = (surname, given)
-            entry = flagged.get(key)
-            if entry is not None:
-                found[key].append(Variant(doc, start, end, surface, entry[0], entry[1], "person"))
-    for variants in found.values():
-        yield from variants
+        forms.count(names)
+    if forms.decide():
+        for doc, names, _places in summaries:
+            forms.collect(doc, names)
+    yield from forms.variants()
+
+
+def variants(summaries: Iterable[Spans], preferred: Iterable[str] = (), persons: bool = True,
+             min_letters: int = 4, min_ratio: float = 80.0) -> list[Variant]:
+    """Place variants, then (``persons``) person variants, in two passes over ``summaries`` for both
+    (each pass decodes every document's spans from the spool: four passes cost twice as much)."""
+    places = _PlaceForms()
+    people = _PersonForms(min_letters, min_ratio) if persons else None
+    for _, names, spans in summaries:
+        places.count(spans)
+        if people is not None:
+            people.count(names)
+    some_places = places.decide(preferred)
+    some_people = people is not None and people.decide()
+    if some_places or some_people:
+        for doc, names, spans in summaries:
+            if some_places:
+                places.collect(doc, spans)
+            if some_people:
+                people.collect(doc, names)  # type: ignore[union-attr]
+    return [*places.variants(), *(people.variants() if people is not None else ())]
