@@ -309,3 +309,27 @@ def test_a_junk_unit_holding_a_byline_is_not_deleted_safely(line: str) -> None:
              if f.location.line == 1]
     assert found, "the widget text is reported"
     assert all(f.fix is None or f.fix.applicability is not Applicability.SAFE for f in found)
+
+
+@pytest.mark.parametrize("line", [
+    # a scraper glued the article's last paragraph onto the credit line, and cut its full stop
+    "责任编辑：张三 国务院常务会议部署推动经济持续回升向好的一系列措施，会议指出要加力推进重大项目建设，"
+    "扩大有效投资，促进消费稳定增长，稳住外贸外资基本盘，保障粮食和能源安全，做好民生保障工作",
+    "Source: Xinhua The storm moved east overnight, leaving thousands of homes without power across the "
+    "state, and crews worked through the night to restore lines in the hardest hit counties",
+])
+def test_a_credit_label_on_a_long_unit_is_not_deleted_safely(line: str) -> None:
+    """An attribution label (来源 / 责任编辑 / Source:) heads a short line; one that heads a long unit
+    holds glued text that may be the article's, so the unit is reported but not deleted by a safe fix
+    (a disclaimer paragraph headed by its legal label stays a safe deletion)."""
+    lead = EN_LEAD if line.startswith("Source") else ZH_LEAD
+    text = lead + "\n" + lead + "\n" + line + "\n"
+    found = [f for f in linter("NL303", "NL304").check(file_document("a.md", text, Format.MARKDOWN))
+             if f.location.line == 5]
+    assert found, "the label is reported"
+    assert all(f.fix is None or f.fix.applicability is not Applicability.SAFE for f in found)
+    credit = "Source: Xinhua" if line.startswith("Source") else "图片来源：新华社"  # (责任编辑 alone is NL402's)
+    short = lead + "\n" + lead + "\n" + credit + "\n"
+    [kept] = [f for f in linter("NL303", "NL304").check(file_document("a.md", short, Format.MARKDOWN))
+              if f.location.line == 5]
+    assert kept.fix is not None and kept.fix.applicability is Applicability.SAFE

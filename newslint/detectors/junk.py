@@ -478,6 +478,11 @@ class JunkLineDetector(Detector):
             # A cue somewhere inside a paragraph (``…View full size image…`` glued into prose) does not
             # make the whole paragraph junk: reported, never deleted by a safe fix.
             safe = False
+        if safe and verdict.family == "attribution" and weight(unit.text) > self.p["max_chars"]:
+            # A credit label (来源： / 责任编辑： / Source:) heads a short line; a long unit after it holds
+            # glued text that may be the article's (a disclaimer paragraph under its legal label is not
+            # affected): reported, not deleted by a safe fix.
+            safe = False
         if safe and not _verified(doc, edit, prose_units):
             safe = False
         line = unit.text if len(unit.text) <= 80 else unit.text[:77] + "…"
