@@ -884,11 +884,31 @@ def recording(unsafe: bool) -> Iterator[Chains]:
             chain.append((doc.text, spans))
         return findings
 
+    original_fix = linter_module.Linter.fix
+
+    def fix(self, doc, unsafe_fixes=False, preset=(), *args, **kwargs):  # type: ignore[no-untyped-def]
+        """A pass of a fix run after the first applies the corpus findings of a check of the text as
+        written (``engine.fixer.run_fix``: fixes change what the corpus checks see, so a variant can
+        appear only once another is fixed). Those findings are the run's declaration for that
+        pass: their spans join the round of this text."""
+        outcome = original_fix(self, doc, unsafe_fixes, preset, *args, **kwargs)
+        extra = [f for f in preset if applicable(f, unsafe)]
+        key = chain_of.get((id(self), (doc.path, doc.record, doc.field_name)))
+        if extra and key is not None:
+            for text, spans in chains[key]:
+                if text == doc.text:
+                    spans.extend((f.start, f.end) for f in extra)
+                    spans.extend((e.start, e.end) for f in extra for e in f.fix.edits)
+                    break
+        return outcome
+
     linter_module.Linter.check = check  # type: ignore[method-assign]
+    linter_module.Linter.fix = fix  # type: ignore[method-assign]
     try:
         yield chains
     finally:
         linter_module.Linter.check = original  # type: ignore[method-assign]
+        linter_module.Linter.fix = original_fix  # type: ignore[method-assign]
 
 
 def _text_loss(where: str, old: str, new: str, spans: list[tuple[int, int]],

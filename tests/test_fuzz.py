@@ -231,3 +231,18 @@ def test_the_judge_follows_a_record_across_fix_passes(tmp_path: Path) -> None:
     fixed = [json.loads(line) for line in (tmp_path / "case" / "a.jsonl").read_text("utf-8").splitlines()]
     assert [r["id"] for r in fixed] == [1, 3, 4]  # the duplicate dropped, the chrome cut in two rounds
     assert fixed[1]["text"].endswith("beauty ideals.\n")
+
+
+def test_the_judge_counts_a_later_corpus_pass_as_declared(tmp_path: Path) -> None:
+    """``--replay 10:7487``: NL603's glossary fix turns one place spelling into the preferred form, and
+    the corpus checked again on the text as written then reports the *other* spelling as a variant
+    (NL602), which the fix run applies in its next pass (``engine.fixer.run_fix``). Those corpus
+    findings are the run's own declaration for that pass; the judge, which recorded only the document
+    checks' findings, called the edit a loss."""
+    text = ("Wang Dongbo said the hospital project in Xiongan New District would be delivered on time.\n\n"
+            "Tianjin will build five vocational schools in Xiong’an New District, Chengde and Wei County.\n")
+    case = fuzz.Case("multi", {"p.md": text.encode()}, ["."], ["--unsafe-fixes", "--select", "ALL"])
+    verdict = fuzz.Judge(tmp_path / "case", LIMIT).run(case)
+    assert verdict.outcome == "ok", verdict.detail
+    fixed = (tmp_path / "case" / "p.md").read_text("utf-8")
+    assert fixed.count("Xiong'an New Area") == 2  # both spellings became the glossary's

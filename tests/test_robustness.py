@@ -726,3 +726,25 @@ def test_utf16_without_a_byte_order_mark_is_read_as_utf16_and_never_rewritten(tm
     path.write_bytes(data)
     assert main(["fix", "--no-cache", "--unsafe-fixes", "-q", str(path)]) in (0, 1, 2)
     assert path.read_bytes() == data
+
+
+def test_fix_is_idempotent_when_a_duplicate_file_could_not_be_written(tmp_path: Path, capsys) -> None:
+    """Fuzz ``--replay 10:2816``: ``copy/a.txt`` (JSONL read from a .txt) duplicates ``a.txt`` record for
+    record. The first pass fixes ``a.txt`` and would drop every record of the copy, which would then be
+    read as plain text: not written. Checked again, the copy is no longer a duplicate of the fixed
+    file, so no corpus fix is left — but its own document fixes are, and ``fix`` stopped there: a
+    second ``fix`` changed it. The copy is now fixed again without the corpus fixes in the same run."""
+    para = ("The storm moved east overnight, leaving thousands of homes without power across the state, "
+            "and crews worked through the night.")
+    other = ("Officials said the plan would raise spending on public transport by ten percent next year, "
+             "the mayor said on Monday.")
+    data = "".join(json.dumps({"id": n, "text": f"{p}\n\n{p}"}) + "\n" for n, p in ((1, para), (2, other)))
+    (tmp_path / "copy").mkdir()
+    for name in ("a.txt", "copy/a.txt"):
+        (tmp_path / name).write_text(data, encoding="utf-8")
+    main(["fix", "--no-cache", str(tmp_path)])
+    after_first = {p: (tmp_path / p).read_bytes() for p in ("a.txt", "copy/a.txt")}
+    assert after_first["copy/a.txt"] != data.encode(), "the copy's repeated paragraphs are fixed in the first run"
+    main(["fix", "--no-cache", str(tmp_path)])
+    assert {p: (tmp_path / p).read_bytes() for p in ("a.txt", "copy/a.txt")} == after_first
+    capsys.readouterr()

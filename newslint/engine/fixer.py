@@ -63,9 +63,13 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
         changed.update(dict.fromkeys(output.changed_paths))
         if not writes or not output.changed_paths:
             break
+        applied = {path for path, _record, _field in groups}
         groups, reported = check_corpus()  # on the text as written
-        if not groups:
+        if not groups and not applied - set(output.changed_paths):
             break
+        # else a file whose corpus fixes kept it from being written (dropping its duplicate records
+        # would change its format) is fixed again without them: its document fixes alone may apply,
+        # and a second ``fix`` must find nothing to do
     else:  # still not settled: what is left to fix is reported, not applied
         reported.extend(f for group in groups.values() for f in group)
     output.result.findings = FindingLog.of(sorted([*output.result.findings, *reported], key=Finding.sort_key))
