@@ -1280,7 +1280,10 @@ class Judge:
                               timeout=max(60.0, self.limit * 3))
         if b"Traceback" in proc.stderr:
             return f"subprocess check: traceback: {proc.stderr.decode('utf-8', 'replace')[-2000:]}"
-        if proc.returncode != check.code or proc.stdout.decode("utf-8") != check.out:
+        # a real stream writes what UTF-8 cannot encode (a lone surrogate quoted from a JSON string) as
+        # ``\\udada`` (``cli._utf8_streams``); the in-process run wrote to a StringIO
+        expected = check.out.encode("utf-8", "backslashreplace").decode("utf-8")
+        if proc.returncode != check.code or proc.stdout.decode("utf-8") != expected:
             return f"subprocess check differs: exit {proc.returncode} vs {check.code}"
         proc = subprocess.run([*command, *_argv(case, self.root, "fix")], capture_output=True, env=env,
                               timeout=max(60.0, self.limit * 3))

@@ -68,7 +68,7 @@ def save_baseline(path: Path, findings: Iterable[Finding]) -> int:
     if not entries:
         body = f'{{\n  "version": {VERSION},\n  "tool": "newslint",\n  "findings": []\n}}\n'
     try:
-        atomic_write(path, body.encode("utf-8"))
+        atomic_write(path, body.encode("utf-8", "backslashreplace"))  # a lone surrogate: a \\udxxx JSON escape
     except OSError as exc:
         raise PackError(f"--baseline {path}: cannot write: {exc.strerror or exc}") from None
     return sum(counts.values())

@@ -332,7 +332,7 @@ def _cmd_run(args: argparse.Namespace, fix: bool) -> int:
             print(f"{where}: {'warning' if problem.skipped else 'error'}: {problem.message}", file=sys.stderr)
     if args.output_file is not None:
         try:
-            with args.output_file.open("w", encoding="utf-8") as handle:
+            with args.output_file.open("w", encoding="utf-8", errors="backslashreplace") as handle:
                 write_report(fmt, result, options, handle)
         except OSError as exc:
             print(f"newslint: error: -o {args.output_file}: cannot write the report: {exc.strerror or exc}",
@@ -427,11 +427,18 @@ def _cmd_test_packs(args: argparse.Namespace) -> int:
 
 
 def _utf8_streams() -> None:
-    """Findings quote Chinese text: never die on a terminal or pipe that claims to be ASCII."""
+    """Findings quote Chinese text: never die on a terminal or pipe that claims to be ASCII. Nor on
+    text no encoder takes: a JSON string may hold a lone surrogate (``"\\udada"``), which findings
+    quote and strict UTF-8 refuses (a traceback after the whole run); it is written as ``\\udada``,
+    which a JSON reader reads back as the same character."""
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if encoding not in ("utf8", "utf8sig"):
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        elif getattr(stream, "errors", None) != "backslashreplace":  # strict, or surrogateescape (C locale)
+            stream.reconfigure(errors="backslashreplace")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -748,3 +748,25 @@ def test_fix_is_idempotent_when_a_duplicate_file_could_not_be_written(tmp_path: 
     main(["fix", "--no-cache", str(tmp_path)])
     assert {p: (tmp_path / p).read_bytes() for p in ("a.txt", "copy/a.txt")} == after_first
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("fmt", ["json", "full", "concise", "sarif"])
+def test_a_lone_surrogate_quoted_in_a_report_is_not_a_traceback(tmp_path: Path, fmt: str) -> None:
+    """Fuzz ``--replay 10:12500``: a JSONL string may hold a lone surrogate (``"\\udada"`` is valid JSON),
+    a finding quotes it, and writing the report to a UTF-8 pipe raised ``UnicodeEncodeError`` after
+    the whole run. It is written as ``\\udada`` (a JSON reader reads back the same character), to
+    standard output and to ``-o``."""
+    prose = "北京城市副中心建设扎实推进，各项工作取得了新的进展和成效，市民生活更加便利。"
+    text = f"{prose}\n\n{prose}\n\n免责声明：本文仅供参考\udada，不构成投资建议。"
+    record = json.dumps({"id": 1, "text": text}) + "\n"  # ensure_ascii: the surrogate as \\udada
+    (tmp_path / "a.jsonl").write_text(record, encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict UTF-8, as a pipe in a UTF-8 locale
+    for extra in ([], ["-o", str(tmp_path / "report.out")]):
+        proc = subprocess.run([sys.executable, "-m", "newslint", "check", "--no-cache", "--output-format", fmt,
+                               *extra, str(tmp_path / "a.jsonl")], capture_output=True, env=env)
+        assert b"Traceback" not in proc.stderr, proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 1, proc.stderr.decode("utf-8", "replace")
+        out = (tmp_path / "report.out").read_bytes() if extra else proc.stdout
+        assert b"\\udada" in out
+        if fmt == "json":
+            assert "\udada" in json.dumps(json.loads(out.decode("utf-8")), ensure_ascii=False)

@@ -69,7 +69,7 @@ def _where(summary: DocSummary) -> str:
 def _digest(canon: str) -> bytes:
     import hashlib
 
-    return hashlib.blake2b(canon.encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(canon.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 _PAIR_CHUNK = 1 << 16  # candidate pairs turned into Python ints at a time

@@ -160,7 +160,7 @@ def canonical(text: str) -> str:
         spaced = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", spaced))
     spaced = spaced.casefold().strip()
     letters = len(spaced) - spaced.count(" ")
-    if letters and len(spaced.encode("utf-8")) - len(spaced) >= letters:  # >= about half CJK
+    if letters and len(spaced.encode("utf-8", "surrogatepass")) - len(spaced) >= letters:  # >= about half CJK
         return spaced.replace(" ", "")
     return spaced
 

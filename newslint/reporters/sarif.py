@@ -146,7 +146,7 @@ def _fingerprints(findings: list[Finding]) -> list[str]:
         key = "\0".join(
             [finding.code, finding.path, str(finding.record or ""), finding.field_name or "", finding.message]
         )
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # (lone surrogates too)
         seen[(finding.path, digest)] += 1
         out.append(f"{digest}:{seen[(finding.path, digest)]}")
     return out
