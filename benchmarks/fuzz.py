@@ -1364,9 +1364,63 @@ class Tally:
         return "\n".join(rows)
 
 
+def memoise_shipped_packs() -> None:
+    """Parse the shipped packs and validate a pattern once per worker, not three times per input.
+
+    Every ``main`` call loads the packs (the spec cache is off: it would carry state from one input
+    to the next) and builds detectors, which validates each pattern with the regex parser: more than
+    half of a campaign's CPU time, spent on the same files and strings every time. Only pure results
+    are kept: a shipped pack file by its path and bytes (an input's own packs, under the scratch
+    folder, are parsed for real every time), a pattern by its source, flags, limit and trust. Whatever
+    raises (a bad pack or pattern) is never kept, so it raises again."""
+    import functools
+
+    from newslint import packs
+    from newslint.detectors import pattern
+    from newslint.registry import PATTERN_LIMITS
+
+    shipped_dir = str(REPO / "checks")
+    load_pack, compile_pattern = packs.load_pack, pattern.compile_pattern
+    kept: dict[tuple[str, bytes], list] = {}
+
+    def memo_load_pack(path: Path) -> list:
+        if not str(path).startswith(shipped_dir):
+            return load_pack(path)
+        try:
+            key = (str(path), path.read_bytes())
+        except OSError:
+            return load_pack(path)
+        specs = kept.get(key)
+        if specs is None:
+            specs = kept[key] = load_pack(path)
+        else:
+            packs._remember_shipped(specs)  # what load_pack records for the shipped checks
+        return list(specs)
+
+    @functools.lru_cache(maxsize=4096)
+    def compiled(source: str, flags: tuple, timeout: float, trusted: bool) -> object:
+        return compile_pattern(source, list(flags) if flags else None, timeout)
+
+    def memo_compile_pattern(source, flags=None, timeout=pattern.DEFAULT_TIMEOUT):  # type: ignore[no-untyped-def]
+        try:
+            key = (source, tuple(flags or ()), timeout, PATTERN_LIMITS.trusted)
+            hash(key)
+        except TypeError:  # a user pack's odd value: validated (and refused) for real
+            return compile_pattern(source, flags, timeout)
+        return compiled(*key)
+
+    packs.load_pack = memo_load_pack  # type: ignore[assignment]
+    for module in list(sys.modules.values()):  # modules that imported it by name (later imports get this one)
+        if getattr(module, "__name__", "").startswith("newslint") and \
+                getattr(module, "compile_pattern", None) is compile_pattern:
+            module.compile_pattern = memo_compile_pattern  # type: ignore[attr-defined]
+
+
 def _worker_main(conn, seed: int, families: Sequence[str], root: str, limit: float, every: int,
                  memory_mb: int) -> None:
     import resource
+
+    memoise_shipped_packs()
 
     if memory_mb:
         with contextlib.suppress(ValueError, OSError):
