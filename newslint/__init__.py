@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _API = ("Linter", "FixResult", "finding_dict", "to_json", "finding_columns")
 __all__ = ["__version__", *_API]

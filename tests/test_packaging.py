@@ -99,3 +99,19 @@ def test_every_subpackage_is_packaged() -> None:
         ".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "newslint").rglob("__init__.py")
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+def test_the_version_newslint_reports_is_the_packaged_one() -> None:
+    """``newslint --version``, SARIF's driver version and the cache keys read ``newslint.__version__``;
+    it said 0.1.0 while the package was 0.2.0."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    import newslint
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert newslint.__version__ == project["version"]
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {project['version']} " in changelog
