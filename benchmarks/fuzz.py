@@ -36,6 +36,7 @@ import argparse
 import codecs
 import contextlib
 import importlib.util
+import inspect
 import io
 import json
 import os
@@ -886,16 +887,20 @@ def recording(unsafe: bool) -> Iterator[Chains]:
 
     original_fix = linter_module.Linter.fix
 
-    def fix(self, doc, unsafe_fixes=False, preset=(), *args, **kwargs):  # type: ignore[no-untyped-def]
+    fix_signature = inspect.signature(linter_module.Linter.fix)
+
+    def fix(self, doc, *args, **kwargs):  # type: ignore[no-untyped-def]
         """A pass of a fix run after the first applies the corpus findings of a check of the text as
         written (``engine.fixer.run_fix``: fixes change what the corpus checks see, so a variant can
         appear only once another is fixed). Those findings are the run's declaration for that
         pass: their spans join the round of this text."""
-        outcome = original_fix(self, doc, unsafe_fixes, preset, *args, **kwargs)
-        extra = [f for f in preset if applicable(f, unsafe)]
+        outcome = original_fix(self, doc, *args, **kwargs)
+        bound = fix_signature.bind(self, doc, *args, **kwargs)
+        bound.apply_defaults()
+        extra = [f for f in bound.arguments["preset"] if applicable(f, unsafe)]
         key = chain_of.get((id(self), (doc.path, doc.record, doc.field_name)))
         if extra and key is not None:
-            for text, spans in chains[key]:
+            for text, spans in reversed(chains[key]):  # this pass's first round: the latest entry of the text
                 if text == doc.text:
                     spans.extend((f.start, f.end) for f in extra)
                     spans.extend((e.start, e.end) for f in extra for e in f.fix.edits)
@@ -1397,7 +1402,7 @@ def memoise_shipped_packs() -> None:
             packs._remember_shipped(specs)  # what load_pack records for the shipped checks
         return list(specs)
 
-    @functools.lru_cache(maxsize=4096)
+    @functools.lru_cache(maxsize=4096, typed=True)  # typed: a timeout of True is refused, 1.0 is not
     def compiled(source: str, flags: tuple, timeout: float, trusted: bool) -> object:
         return compile_pattern(source, list(flags) if flags else None, timeout)
 
@@ -1405,6 +1410,8 @@ def memoise_shipped_packs() -> None:
         try:
             key = (source, tuple(flags or ()), timeout, PATTERN_LIMITS.trusted)
             hash(key)
+            if type(timeout) not in (int, float):  # (a bool is an int to the cache's key, not to the check)
+                return compile_pattern(source, flags, timeout)
         except TypeError:  # a user pack's odd value: validated (and refused) for real
             return compile_pattern(source, flags, timeout)
         return compiled(*key)
@@ -1520,6 +1527,12 @@ def campaign(seed: int, inputs: int, families: Sequence[str], workers: int, limi
             for conn in ready:
                 slot = conns[conn]
                 proc, _, number, _ = slots[slot]
+                if number is None:  # an idle (paused) worker can only have died: replace it, count nothing
+                    proc.join(1)
+                    spawn(slot)
+                    if slot not in paused and not feed(slot):
+                        active.discard(slot)
+                    continue
                 try:
                     got, verdict = conn.recv()
                 except (EOFError, OSError):

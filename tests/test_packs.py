@@ -157,3 +157,20 @@ def test_a_chinese_only_pattern_does_not_scan_an_english_document() -> None:
     detector.regex = real
     chinese = text_document("a.jsonl", "要求将总统Yoon Suk Yeol拘留。\n", 1, "text")
     assert [chinese.text[h.start:h.end] for h in detector.detect(chinese)] == ["Yoon Suk Yeol"]
+
+
+def test_a_user_pattern_in_verbose_mode_is_never_skipped_on_ascii() -> None:
+    """A user pack's pattern runs on ``regex``, which reads U+3000 (and U+00A0 …) as verbose-mode
+    whitespace where ``re``'s parser reads a character: ``Source:\\u3000\\d+`` matches ``Source:12``, so
+    an ASCII document must still be searched."""
+    from newslint.detectors.pattern import BoundedPattern, compile_pattern, needs_non_ascii
+    from newslint.registry import PATTERN_LIMITS
+
+    trusted = PATTERN_LIMITS.trusted
+    PATTERN_LIMITS.trusted = False
+    try:
+        compiled = compile_pattern("Source:\u3000\\d+", ["VERBOSE"])
+    finally:
+        PATTERN_LIMITS.trusted = trusted
+    assert isinstance(compiled, BoundedPattern) and compiled.search("Source:12")
+    assert not needs_non_ascii(compiled)

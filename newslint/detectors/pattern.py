@@ -172,12 +172,17 @@ def needs_non_ascii(regex: re.Pattern[str] | BoundedPattern) -> bool:
     """
     if not isinstance(regex.pattern, str) or regex.flags & re.IGNORECASE:
         return False
+    if isinstance(regex, BoundedPattern) and regex.flags & re.VERBOSE:
+        return False  # ``regex`` ignores U+3000, U+00A0 … as verbose whitespace; ``re``'s parser reads them as text
     sre_parse = _sre_parse()
     try:
         parsed = sre_parse.parse(regex.pattern, regex.flags)
     except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: no shortcut
         return False
-    return not parsed.state.flags & re.IGNORECASE and _needs_non_ascii(parsed, sre_parse)
+    flags = parsed.state.flags
+    if flags & re.IGNORECASE or (isinstance(regex, BoundedPattern) and flags & re.VERBOSE):
+        return False
+    return _needs_non_ascii(parsed, sre_parse)
 
 
 def _needs_non_ascii(items: Any, sre: Any) -> bool:
