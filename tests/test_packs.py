@@ -160,9 +160,9 @@ def test_a_chinese_only_pattern_does_not_scan_an_english_document() -> None:
 
 
 def test_a_user_pattern_in_verbose_mode_is_never_skipped_on_ascii() -> None:
-    """A user pack's pattern runs on ``regex``, which reads U+3000 (and U+00A0 …) as verbose-mode
-    whitespace where ``re``'s parser reads a character: ``Source:\\u3000\\d+`` matches ``Source:12``, so
-    an ASCII document must still be searched."""
+    """A user pack's pattern runs on ``regex``, which (2026.11.15; not 2026.12.2) reads U+3000 and U+00A0
+    as verbose-mode whitespace where ``re``'s parser reads a character: ``Source:\\u3000\\d+`` then
+    matches ``Source:12``. Whatever the installed version, an ASCII document is still searched."""
     from newslint.detectors.pattern import BoundedPattern, compile_pattern, needs_non_ascii
     from newslint.registry import PATTERN_LIMITS
 
@@ -172,5 +172,5 @@ def test_a_user_pattern_in_verbose_mode_is_never_skipped_on_ascii() -> None:
         compiled = compile_pattern("Source:\u3000\\d+", ["VERBOSE"])
     finally:
         PATTERN_LIMITS.trusted = trusted
-    assert isinstance(compiled, BoundedPattern) and compiled.search("Source:12")
+    assert isinstance(compiled, BoundedPattern)
     assert not needs_non_ascii(compiled)
