@@ -770,3 +770,26 @@ def test_a_lone_surrogate_quoted_in_a_report_is_not_a_traceback(tmp_path: Path, 
         assert b"\\udada" in out
         if fmt == "json":
             assert "\udada" in json.dumps(json.loads(out.decode("utf-8")), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("post.txt", "Two doctors examined him on the beach.\n"),
+    ("a.jsonl", '{"id": 1, "text": "Two doctors examined him on the beach."}\n'),
+])
+def test_a_fix_that_never_converges_leaves_the_input_as_it_was(tmp_path: Path, capsys, name: str,
+                                                                 data: str) -> None:
+    """Fuzz ``--replay 10:80143``: a user pack's fix re-creates what it fixes (``\\w+`` → ``{match}``), so
+    the fixer never reaches a fixpoint. It used to write the text of its last round ("left partly
+    fixed"), and every later ``fix`` changed the file again. Now the document is left as it was, its
+    findings are reported, and the run says so (exit 2)."""
+    pack = tmp_path / "pack.yml"
+    pack.write_text("checks:\n- code: NL950\n  name: grows\n  kind: pattern\n  severity: warning\n  fix: safe\n"
+                    "  message: m\n  params:\n    pattern: '\\w+'\n    replacement: '{match}'\n", encoding="utf-8")
+    target = tmp_path / name
+    target.write_text(data, encoding="utf-8")
+    for _ in range(2):
+        code = main(["fix", "--no-cache", "--pack", str(pack), "--select", "NL950", str(target)])
+        assert code == 2
+        assert target.read_text(encoding="utf-8") == data
+    captured = capsys.readouterr()
+    assert "did not converge" in captured.out + captured.err

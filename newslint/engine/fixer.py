@@ -28,6 +28,8 @@ from newslint.spool import FindingLog
 # A fix run with corpus checks alternates a corpus check pass and a writing pass until the writing
 # pass changes nothing or the corpus has no fix left; this many writing passes at most.
 MAX_CORPUS_FIX_ROUNDS = 4
+_NOT_CONVERGED = ("fixes did not converge (a fix keeps re-creating what it fixes); left as it was, "
+                  "its findings reported")
 
 
 def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) -> RunOutput:
@@ -155,7 +157,7 @@ def fix_source(
         fixed.update(outcome.fixed)
         remaining.extend(outcome.remaining)
         if not outcome.converged:
-            problems.append(InputProblem(source.display, "fixes did not converge; file left partly fixed"))
+            problems.append(InputProblem(source.display, _NOT_CONVERGED))
         if outcome.text == doc.text and outcome.encoding == doc.encoding:
             return SourceFix(doc.text, doc.text, None, remaining, fixed, problems)
         if format_changed(source, outcome.text):
@@ -169,7 +171,7 @@ def fix_source(
     drop: set[int] = set()
     for doc, outcome in _fix_records(source, linter, unsafe, corpus_fixes, fixed, remaining, drop):
         if not outcome.converged:
-            problems.append(InputProblem(source.display, "fixes did not converge", doc.record))
+            problems.append(InputProblem(source.display, _NOT_CONVERGED, doc.record))
         if outcome.text != doc.text:
             assert doc.record is not None and doc.field_name is not None
             texts[(doc.record, doc.field_name)] = outcome.text
@@ -249,7 +251,7 @@ def fix_container(
     for doc, outcome in _fix_records(source, linter, unsafe, corpus_fixes, fixed, remaining, drop):
         assert doc.record is not None
         if not outcome.converged:
-            problems.append(InputProblem(source.display, f"fixes did not converge in doc {doc.record}"))
+            problems.append(InputProblem(source.display, _NOT_CONVERGED, doc.record))
         if outcome.text != doc.text:
             texts[doc.record] = outcome.text
     old = source.text
