@@ -935,7 +935,9 @@ def _text_loss(where: str, old: str, new: str, spans: list[tuple[int, int]],
     texts = [text for text, _ in chain]
     if old not in texts or texts[-1] != new:
         return f"{where}: text lost outside the findings' spans (rounds unknown): {missing}"
-    at = texts.index(old)
+    # the last pass that started from ``old`` made ``new``: an earlier pass may have fixed the same text
+    # without writing it (a file left as it was, checked and fixed again in the next pass)
+    at = len(texts) - 1 - texts[::-1].index(old)
     current, declared_spans = old, [*spans, *chain[at][1]]
     for text, next_spans in chain[at + 1:]:
         step = kept_outside(current, text, declared_spans)

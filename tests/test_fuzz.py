@@ -246,3 +246,14 @@ def test_the_judge_counts_a_later_corpus_pass_as_declared(tmp_path: Path) -> Non
     assert verdict.outcome == "ok", verdict.detail
     fixed = (tmp_path / "case" / "p.md").read_text("utf-8")
     assert fixed.count("Xiong'an New Area") == 2  # both spellings became the glossary's
+
+
+def test_the_judge_follows_the_last_pass_that_started_from_the_old_text() -> None:
+    """``--replay 10:99008``: a record fixed in a pass whose file was not written is fixed again from the
+    same text in the next pass, so its rounds appear twice (old → … → new, old → … → new). The judge
+    walked on from the first pass's end back to the old text and called that step a loss."""
+    old, middle, new = "ab   cd\n", "ab cd\n", "cd\n"
+    rounds = [(old, [(2, 5)]), (middle, [(0, 3)]), (new, [])]
+    assert fuzz._text_loss("t", old, new, [(2, 5)], rounds) is None
+    assert fuzz._text_loss("t", old, new, [(2, 5)], rounds + rounds) is None
+    assert fuzz._text_loss("t", old, new, [(2, 5)], [(old, [(2, 5)]), (middle, []), (new, [])]) is not None
