@@ -793,3 +793,19 @@ def test_a_fix_that_never_converges_leaves_the_input_as_it_was(tmp_path: Path, c
         assert target.read_text(encoding="utf-8") == data
     captured = capsys.readouterr()
     assert "did not converge" in captured.out + captured.err
+
+
+def test_a_fix_never_joins_two_lone_surrogate_halves(tmp_path: Path, capsys) -> None:
+    """Fuzz ``--replay 11:26246``: NL103 deletes a C1 control between two lone surrogate halves; written
+    back, ``\\udb72\\ude1c`` is read by every JSON reader as one character (U+ECA1C) — two characters no
+    finding declared were changed. Such a record is left as it was (and said so); the others are fixed."""
+    bad = "The storm moved east overnight \udb72\u0081\ude1c and crews worked through the night."
+    good = "Officials said the plan would raise spending\u0081 next year, the mayor said."
+    target = tmp_path / "a.jsonl"
+    target.write_text(json.dumps({"id": 1, "text": bad}) + "\n" + json.dumps({"id": 2, "text": good}) + "\n",
+                      encoding="utf-8")
+    main(["fix", "--no-cache", "--select", "NL103", str(target)])
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["text"] == bad
+    assert records[1]["text"] == good.replace("\u0081", "")
+    assert "would not read back" in "".join(capsys.readouterr())
