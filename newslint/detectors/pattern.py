@@ -27,6 +27,7 @@ ARCHITECTURE.md, "Bounded patterns", says why.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Iterator
@@ -119,11 +120,8 @@ def required_prefixes(regex: re.Pattern[str] | BoundedPattern) -> tuple[str, ...
     if not isinstance(regex.pattern, str) or regex.flags & re.IGNORECASE:
         return None
     sre_parse = _sre_parse()
-    try:
-        parsed = sre_parse.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: no shortcut
-        return None
-    if parsed.state.flags & re.IGNORECASE:
+    parsed = _parsed(regex.pattern, regex.flags)
+    if parsed is None or parsed.state.flags & re.IGNORECASE:
         return None
     found = _prefixes(parsed, sre_parse)
     return tuple(dict.fromkeys(found)) if found else None
@@ -175,9 +173,8 @@ def needs_non_ascii(regex: re.Pattern[str] | BoundedPattern) -> bool:
     if isinstance(regex, BoundedPattern) and regex.flags & re.VERBOSE:
         return False  # ``regex`` ignores U+3000, U+00A0 … as verbose whitespace; ``re``'s parser reads them as text
     sre_parse = _sre_parse()
-    try:
-        parsed = sre_parse.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - a pattern re compiled but this parser refuses: no shortcut
+    parsed = _parsed(regex.pattern, regex.flags)
+    if parsed is None:
         return False
     flags = parsed.state.flags
     if flags & re.IGNORECASE or (isinstance(regex, BoundedPattern) and flags & re.VERBOSE):
@@ -207,6 +204,16 @@ def _needs_non_ascii(items: Any, sre: Any) -> bool:
         elif op is c.BRANCH and av[1] and all(_needs_non_ascii(branch, sre) for branch in av[1]):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(pattern: str, flags: int) -> Any:
+    """The parse tree of a pattern, read (never changed) by both shortcuts above: parsed once per
+    detector build, not once per shortcut. None when the parser refuses what ``re`` compiled."""
+    try:
+        return _sre_parse().parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - no shortcut then
+        return None
 
 
 def _sre_parse() -> Any:
