@@ -115,14 +115,17 @@ def _front_matter(doc: Document, fields: tuple[str, ...]) -> dict[str, str]:
     return {k: str(data[k]) for k in ("title", "date", *fields) if data.get(k) not in (None, "")}
 
 
+_SPACES = re.compile(r"\s*")  # what str.lstrip strips
+
+
 def _bounds(doc: Document) -> tuple[int, int, int] | None:
     """(start, end, end of the first line) of the document's body regions; None when it has no body."""
     bodies = [r for r in doc.regions if r.role is Role.BODY]
     if not bodies:
         return None
     start, end = bodies[0].start, bodies[-1].end
-    body = doc.text[start:end]
-    first = doc.text.find("\n", start + len(body) - len(body.lstrip()))
+    text = doc.text
+    first = text.find("\n", _SPACES.match(text, start, end).end())  # (no copies of the body)
     return start, end, end if first < 0 or first > end else first
 
 

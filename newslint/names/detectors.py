@@ -116,14 +116,14 @@ class _English:
         self._summaries = summaries
 
     def __iter__(self) -> Iterator[tuple[int, list, list]]:
-        from newslint.names.analyze import Summary, flat_spans
-
         for i, s in self._summaries:
-            if isinstance(s, Summary):
-                if s.lang == "en":
-                    yield i, *flat_spans(s.names, s.places)
-            elif s is not None:
+            if isinstance(s, (list, tuple)):
                 yield i, s[0], s[1]
+            elif s is not None:
+                from newslint.names.analyze import Summary, flat_spans
+
+                if isinstance(s, Summary) and s.lang == "en":
+                    yield i, *flat_spans(s.names, s.places)
 
 
 class NameVariantDetector(CorpusDetector):
@@ -146,6 +146,8 @@ class NameVariantDetector(CorpusDetector):
 
     def reduce(self, summaries: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Hit]]:
         items = _English(summaries)  # re-iterable: the variants read it twice, and keep little
+        if next(iter(items), None) is None:
+            return  # no document with a name or a place (a one-file run): nothing to import
         from newslint.names.variants import variants
 
         found = variants(items, self.p["preferred"], self.p["persons"], self.p["min_given_letters"],

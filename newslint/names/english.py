@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from newslint.names.candidates import GENERIC_NOUNS, candidates
 from newslint.names.data import EN_SURNAMES, SYLLABLES
 from newslint.names.romanize import fold
 
@@ -57,7 +59,6 @@ def _name_re() -> re.Pattern[str]:
 _PLACE_BACK = re.compile(r"([A-Z][a-z]{1,9}(?:[’'][a-z]{1,5})?)(?:[ ]+[’']?[aeo][a-z]{0,4})?$")
 _GENERIC_AT = re.compile(
     r"[ ]+(?:new[ ]+area|new[ ]+district|district|county|city|province|township|town|village|prefecture)\b", re.I)
-_GENERIC_WORDS = ("area", "district", "county", "city", "province", "town", "village", "prefecture")
 _MONTH_RE = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?[ ]+[0-9]{1,2}(?![0-9])")
@@ -66,9 +67,14 @@ _MONTH_RE = re.compile(
 def name_spans(text: str, start: int = 0, end: int | None = None) -> list[NameSpan]:
     """Person-name spans in ``text[start:end]`` ("Beijing Cai Qi" finds Cai Qi: surnames start the match)."""
     end = len(text) if end is None else end
+    found = candidates(text, start, end)
+    if found is None:
+        matches: Iterable[re.Match[str]] = _name_re().finditer(text, start, end)
+    else:
+        matches = _matches_at(_name_re(), text, found[0], end)
     out: list[NameSpan] = []
     pos = start
-    for m in _name_re().finditer(text, start, end):
+    for m in matches:
         s0 = m.start()
         if s0 < pos or (s0 and text[s0 - 1].isalpha()):
             continue
@@ -80,21 +86,43 @@ def name_spans(text: str, start: int = 0, end: int | None = None) -> list[NameSp
     return out
 
 
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int], end: int) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer`` yields, given every position where a match can start (ascending):
+    the match at each one that does not start inside the previous match."""
+    last = -1
+    for s0 in starts:
+        if s0 < last:
+            continue
+        m = pattern.match(text, s0, end)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 def place_spans(text: str, start: int = 0, end: int | None = None) -> list[PlaceSpan]:
-    """Pinyin place names with a generic noun ("Xiong’an New Area", "Xiong an new district"): generic
-    nouns are found with ``str.find`` on the lower-cased text (cheap), then the name is read backwards."""
+    """Pinyin place names with a generic noun ("Xiong’an New Area", "Xiong an new district"): the
+    generic nouns are found first (cheap: ``str.find`` on the lower-cased text, or the Hyperscan
+    pass), then the name is read backwards."""
     end = len(text) if end is None else end
-    low = text[start:end].lower()
-    hits = []
-    for word in _GENERIC_WORDS:
-        i = low.find(word)
-        while i >= 0:
-            hits.append(i + start)
-            i = low.find(word, i + 1)
+    found = candidates(text, start, end)
+    if found is None:
+        chunk = text[start:end]
+        low = chunk.lower()
+        if len(low) != len(chunk):  # U+0130 lower-cases to two characters: keep positions those of text
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in chunk)
+        hits = []
+        for word in GENERIC_NOUNS:
+            i = low.find(word)
+            while i >= 0:
+                hits.append(i + 1 + start)
+                i = low.find(word, i + 1)
+        hits.sort()
+    else:
+        hits = found[1]
     out: list[PlaceSpan] = []
     seen: set[int] = set()
-    for pos in sorted(hits):
-        gstart = pos - 4 if low[max(0, pos - start - 4):pos - start] == "new " else pos
+    for pos in hits:
+        gstart = pos - 4 if text[max(start, pos - 4):pos].lower() == "new " else pos
         if gstart - 1 < start or text[gstart - 1] != " ":
             continue
         window = max(start, gstart - 26)
@@ -124,6 +152,14 @@ def en_dates(text: str, start: int = 0, end: int | None = None) -> frozenset[tup
 
 def _place(text: str, start: int, end: int) -> PlaceSpan | None:
     surface = text[start:end]
+    key = _place_key(surface)
+    return None if key is None else PlaceSpan(start, end, surface, key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_key(surface: str) -> str | None:
+    """The key of a place surface ("xiongan new-area"), or None when it is no pinyin place (memoised:
+    a run repeats a few places many times)."""
     g = _GENERIC_END.search(surface)
     if g is None:
         return None
@@ -137,7 +173,7 @@ def _place(text: str, start: int, end: int) -> PlaceSpan | None:
     if syl is None or len(syl) < 2 or len(syl) > 4 or joined in _ANCHOR_STOP:
         return None
     generic = " ".join(g.group(1).lower().split())
-    return PlaceSpan(start, end, surface, f"{joined} {_GENERIC_CLASS.get(generic, generic)}")
+    return f"{joined} {_GENERIC_CLASS.get(generic, generic)}"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -199,15 +235,11 @@ class NameSpan:
 
 def _name_at(text: str, s0: int, w0: str, w1: str, end: int) -> NameSpan | None:
     """The name "w0 w1[ w2]" starting at ``s0``, or None when w0 is no surname or w1 no given name."""
-    if not _is_surname(w0):
+    parts = _name_parts(w0, w1)
+    if parts is None:
         return None
-    if w1[-2:] in ("'s", "’s"):
-        w1 = w1[:-2]
-    syl = _given_syllables(w1)
-    if not syl or w1.isupper():
-        return None
-    given_start = s0 + len(w0) + 1
-    given_end, given = given_start + len(w1), fold(w1)
+    surname, given, given_len, syl = parts
+    given_end = s0 + len(w0) + 1 + given_len
     # "Cui Shu Qiang": a third one-syllable token joins unless it starts the next name
     if syl == 1:
         third = _THIRD.match(text, given_end, end)
@@ -215,7 +247,21 @@ def _name_at(text: str, s0: int, w0: str, w1: str, end: int) -> NameSpan | None:
             _is_surname(third.group(1)) and third.group(2) and _given_syllables(third.group(2))
         ):
             given_end, given = third.start(1) + len(third.group(1)), given + fold(third.group(1))
-    return NameSpan(s0, given_end, text[s0:given_end], fold(w0), given)
+    return NameSpan(s0, given_end, text[s0:given_end], surname, given)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_parts(w0: str, w1: str) -> tuple[str, str, int, int] | None:
+    """(folded surname, folded given name, the given name's length, its syllables) of "w0 w1", or None
+    (memoised: a run repeats a few names many times)."""
+    if not _is_surname(w0):
+        return None
+    if w1[-2:] in ("'s", "’s"):
+        w1 = w1[:-2]
+    syl = _given_syllables(w1)
+    if not syl or w1.isupper():
+        return None
+    return fold(w0), fold(w1), len(w1), syl
 
 
 @dataclass(frozen=True)
