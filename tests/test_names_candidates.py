@@ -116,3 +116,15 @@ def test_a_memoised_scan_is_not_reused_for_another_range():
         cand.use_hyperscan(was)
     assert whole is not None and part is not None
     assert whole[0] == [0, 35, 70] and part[0] == [35, 70]
+
+
+def test_threads_sharing_the_scratch_space_get_the_same_spans():
+    """The Python API may be called from threads: a scan that finds the scratch space in use falls
+    back to the re scans instead of failing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Reporter Cui Yan{i} visited Xiong’an New Area with Zhang Yancun. " * 200 for i in range(40)]
+    expected = [(name_spans(t), place_spans(t)) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda t: (name_spans(t), place_spans(t)), texts))
+    assert got == expected

@@ -16,6 +16,7 @@ offsets are character offsets, and no replaced character can be part of a surnam
 
 from __future__ import annotations
 
+import _thread  # (not threading: a one-file run does not import it)
 import os
 from typing import Any
 
@@ -28,30 +29,33 @@ SURNAMES = tuple(sorted({s.capitalize() for s in EN_SURNAMES} | {"Lü", "Lüqiu"
 
 
 class _Engine:
-    """The compiled database and its scratch space, built on first use in each process."""
+    """The compiled database (built on first use) and a scratch space per process and thread."""
 
     def __init__(self) -> None:
         self.enabled = os.environ.get("NEWSLINT_HYPERSCAN", "1") != "0"
         self.db: Any = None
-        self.scratch: Any = None
-        self.pid = -1
+        self.scratches: dict[tuple[int, int], Any] = {}  # (process, thread) -> its scratch space
         # the last text's candidates: its name spans and its place spans each ask for them
         self.last: tuple[str, int, int, tuple[list[int], list[int]]] | None = None
 
-    def ready(self) -> bool:
+    def scratch(self) -> Any:
+        """This thread's scratch space (Hyperscan scans without the GIL, and a scratch space serves
+        one scan at a time), or None when Hyperscan is not in use."""
         if not self.enabled:
-            return False
+            return None
         if self.db is None:
             try:
                 self.db = _compile()
             except Exception:  # not installed, no wheel for this CPU, no SSSE3: the re scans do the work
                 self.enabled = False
-                return False
-        if self.pid != os.getpid():  # a scratch space is per process (and per thread: runs use processes)
+                return None
+        key = (os.getpid(), _thread.get_ident())
+        scratch = self.scratches.get(key)
+        if scratch is None:
             import hyperscan
 
-            self.scratch, self.pid = hyperscan.Scratch(self.db), os.getpid()
-        return True
+            scratch = self.scratches[key] = hyperscan.Scratch(self.db)
+        return scratch
 
 
 def _compile() -> Any:
@@ -83,7 +87,8 @@ def candidates(text: str, start: int, end: int) -> tuple[list[int], list[int]] |
     """``(names, generics)`` in ``text[start:end]``: the starts of "Surname " followed by a capital
     letter, and the starts of the generic nouns (after a space) in ASCII letters of any case, both ascending; None
     when Hyperscan is not in use."""
-    if not _ENGINE.ready():
+    scratch = _ENGINE.scratch()
+    if scratch is None:
         return None
     last = _ENGINE.last
     if last is not None and last[0] is text and last[1] == start and last[2] == end:
@@ -91,8 +96,11 @@ def candidates(text: str, start: int, end: int) -> tuple[list[int], list[int]] |
     chunk = text[start:end]
     hits: list[tuple[int, int]] = []
     add = hits.append
-    _ENGINE.db.scan(chunk.encode("latin-1", "replace"), match_event_handler=lambda i, _f, to, _fl, _c: add((i, to)),
-                    scratch=_ENGINE.scratch)
+    try:
+        _ENGINE.db.scan(chunk.encode("latin-1", "replace"),
+                        match_event_handler=lambda i, _f, to, _fl, _c: add((i, to)), scratch=scratch)
+    except Exception:  # any failure of the optional pass: the re scans decide
+        return None
     names: list[int] = []
     generics: list[int] = []
     surnames = len(SURNAMES)
