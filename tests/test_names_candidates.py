@@ -7,6 +7,7 @@ text and compares every span.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from newslint.names.english import name_spans, place_spans
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
-hyperscan = pytest.importorskip("hyperscan")
+needs_hyperscan = pytest.mark.skipif(importlib.util.find_spec("hyperscan") is None,
+                                     reason="the optional hyperscan package is not installed")
 
 
 def _both(text: str, start: int = 0, end: int | None = None) -> tuple[tuple, tuple]:
@@ -43,6 +45,7 @@ def _real_texts() -> list[str]:
     return [p.read_bytes()[:200_000].decode("utf-8", "replace") for p in paths]
 
 
+@needs_hyperscan
 def test_the_hyperscan_pass_is_in_use_when_installed():
     was = cand.use_hyperscan(True)
     try:
@@ -51,6 +54,7 @@ def test_the_hyperscan_pass_is_in_use_when_installed():
         cand.use_hyperscan(was)
 
 
+@needs_hyperscan
 def test_real_texts_give_the_same_spans_on_both_paths():
     texts = _real_texts()
     found = 0
@@ -72,6 +76,7 @@ EDGES = [
 ]
 
 
+@needs_hyperscan
 @pytest.mark.parametrize("text", EDGES)
 def test_edge_cases_give_the_same_spans(text):
     fast, slow = _both(text)
@@ -79,6 +84,14 @@ def test_edge_cases_give_the_same_spans(text):
     for start in range(len(text) + 1):
         fast, slow = _both(text, start, len(text) - start // 2)
         assert fast == slow, (text, start)
+
+
+def test_negative_and_reversed_bounds_read_as_re_reads_them():
+    text = "Xi Jinping and Cai Qi in Xiong’an New Area"
+    for start, end in ((-6, None), (-100, 5), (30, 10), (0, 10_000)):
+        fast, slow = _both(text, start, end)
+        assert fast == slow
+    assert [s.surface for s in _both(text, -6)[1][0]] == ["Xi Jinping", "Cai Qi"]
 
 
 def test_a_place_after_a_dotted_capital_i_is_found_where_it_is():
@@ -96,8 +109,10 @@ PIECES = ["Xi", "Cai", "Ouyang", "Lü", "Zhang", "Jinping", "Qi", "Yan", "Cun", 
           "中", "-", "(", "Hebei", "Province", "Xiongan", "new"]
 
 
+@needs_hyperscan
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30), st.integers(0, 10), st.integers(0, 10))
+@needs_hyperscan
 def test_random_texts_give_the_same_spans(pieces, cut_start, cut_end):
     text = "".join(pieces)
     start = min(cut_start, len(text))
@@ -106,6 +121,7 @@ def test_random_texts_give_the_same_spans(pieces, cut_start, cut_end):
     assert fast == slow
 
 
+@needs_hyperscan
 def test_a_memoised_scan_is_not_reused_for_another_range():
     text = "Xi Jinping visited Hebei Province. " * 3
     was = cand.use_hyperscan(True)
@@ -118,6 +134,7 @@ def test_a_memoised_scan_is_not_reused_for_another_range():
     assert whole[0] == [0, 35, 70] and part[0] == [35, 70]
 
 
+@needs_hyperscan
 def test_threads_sharing_the_scratch_space_get_the_same_spans():
     """The Python API may be called from threads: a scan that finds the scratch space in use falls
     back to the re scans instead of failing."""
@@ -125,6 +142,12 @@ def test_threads_sharing_the_scratch_space_get_the_same_spans():
 
     texts = [f"Reporter Cui Yan{i} visited Xiong’an New Area with Zhang Yancun. " * 200 for i in range(40)]
     expected = [(name_spans(t), place_spans(t)) for t in texts]
-    with ThreadPoolExecutor(8) as pool:
-        got = list(pool.map(lambda t: (name_spans(t), place_spans(t)), texts))
+    was = cand.use_hyperscan(True)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(lambda t: (name_spans(t), place_spans(t)), texts))
+            scanned = list(pool.map(lambda t: cand.candidates(t, 0, len(t)), texts * 3))
+    finally:
+        cand.use_hyperscan(was)
     assert got == expected
+    assert all(found is not None for found in scanned)  # no scan fell back to re

@@ -125,7 +125,8 @@ def _bounds(doc: Document) -> tuple[int, int, int] | None:
         return None
     start, end = bodies[0].start, bodies[-1].end
     text = doc.text
-    first = text.find("\n", _SPACES.match(text, start, end).end())  # (no copies of the body)
+    lead = _SPACES.match(text, start, end).end() if start < end else start  # (no copies of the body)
+    first = text.find("\n", lead)
     return start, end, end if first < 0 or first > end else first
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import _thread  # (not threading: a one-file run does not import it)
 import os
+import sys
 from typing import Any
 
 from newslint.names.data import EN_SURNAMES
@@ -32,7 +33,7 @@ class _Engine:
     """The compiled database (built on first use) and a scratch space per process and thread."""
 
     def __init__(self) -> None:
-        self.enabled = os.environ.get("NEWSLINT_HYPERSCAN", "1") != "0"
+        self.enabled = os.environ.get("NEWSLINT_HYPERSCAN", "1").strip().lower() not in ("0", "false", "no", "off")
         self.db: Any = None
         self.scratches: dict[tuple[int, int], Any] = {}  # (process, thread) -> its scratch space
         # the last text's candidates: its name spans and its place spans each ask for them
@@ -43,18 +44,23 @@ class _Engine:
         one scan at a time), or None when Hyperscan is not in use."""
         if not self.enabled:
             return None
-        if self.db is None:
-            try:
-                self.db = _compile()
-            except Exception:  # not installed, no wheel for this CPU, no SSSE3: the re scans do the work
-                self.enabled = False
-                return None
         key = (os.getpid(), _thread.get_ident())
         scratch = self.scratches.get(key)
         if scratch is None:
-            import hyperscan
+            try:
+                import hyperscan
 
-            scratch = self.scratches[key] = hyperscan.Scratch(self.db)
+                if self.db is None:
+                    self.db = _compile()
+                scratch = self.scratches[key] = hyperscan.Scratch(self.db)
+            except ImportError:
+                self.enabled = False  # not installed: the re scans do the work
+                return None
+            except Exception as exc:  # no wheel for this CPU, no SSSE3, a bad build: say so once, then re
+                self.enabled = False
+                print(f"newslint: the Hyperscan pass is off ({type(exc).__name__}: {exc}); using re",
+                      file=sys.stderr)
+                return None
         return scratch
 
 
@@ -90,6 +96,7 @@ def candidates(text: str, start: int, end: int) -> tuple[list[int], list[int]] |
     scratch = _ENGINE.scratch()
     if scratch is None:
         return None
+    start, end = max(start, 0), min(max(end, start, 0), len(text))  # what re makes of such bounds
     last = _ENGINE.last
     if last is not None and last[0] is text and last[1] == start and last[2] == end:
         return last[3]

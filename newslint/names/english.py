@@ -66,7 +66,7 @@ _MONTH_RE = re.compile(
 
 def name_spans(text: str, start: int = 0, end: int | None = None) -> list[NameSpan]:
     """Person-name spans in ``text[start:end]`` ("Beijing Cai Qi" finds Cai Qi: surnames start the match)."""
-    end = len(text) if end is None else end
+    start, end = _clamp(text, start, end)
     found = candidates(text, start, end)
     if found is None:
         matches: Iterable[re.Match[str]] = _name_re().finditer(text, start, end)
@@ -86,6 +86,12 @@ def name_spans(text: str, start: int = 0, end: int | None = None) -> list[NameSp
     return out
 
 
+def _clamp(text: str, start: int, end: int | None) -> tuple[int, int]:
+    """Bounds as ``re`` reads them (a negative start is 0, an end past the text is its end)."""
+    start = max(start, 0)
+    return start, max(start, min(len(text), len(text) if end is None else end))
+
+
 def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int], end: int) -> Iterator[re.Match[str]]:
     """What ``pattern.finditer`` yields, given every position where a match can start (ascending):
     the match at each one that does not start inside the previous match."""
@@ -103,7 +109,7 @@ def place_spans(text: str, start: int = 0, end: int | None = None) -> list[Place
     """Pinyin place names with a generic noun ("Xiong’an New Area", "Xiong an new district"): the
     generic nouns are found first (cheap: ``str.find`` on the lower-cased text, or the Hyperscan
     pass), then the name is read backwards."""
-    end = len(text) if end is None else end
+    start, end = _clamp(text, start, end)
     found = candidates(text, start, end)
     if found is None:
         chunk = text[start:end]
