@@ -174,8 +174,9 @@ def load_yaml(text: str, max_chars: int = MAX_YAML_CHARS) -> Any:
         raise YamlError(" ".join(str(exc).split())) from None
     except RecursionError:  # the pure-Python parser, on deep nesting (libyaml stops at a depth limit)
         raise YamlError("nested too deeply") from None
-    except (ValueError, TypeError) as exc:  # a tag whose value cannot be built (date: 2024-13-45, !!int x)
-        raise YamlError(f"cannot build a value: {exc}") from None
+    except Exception as exc:  # a tagged value PyYAML cannot build: date: 2024-13-45
+        # (ValueError), !!int x (ValueError), !!bool maybe (KeyError), !!timestamp x (AttributeError)
+        raise YamlError(f"cannot build a value: {type(exc).__name__}: {exc}") from None
     finally:
         loader.dispose()
 

@@ -109,6 +109,29 @@ def test_yaml_whose_tags_cannot_be_built_is_not_a_crash(tmp_path, capsys) -> Non
     assert ".newslint.yaml" in err and "month must be in 1..12" in err and "Traceback" not in err
 
 
+# Tagged values PyYAML's safe constructors cannot build raise more than ValueError (fuzz 13:60546:
+# ``date: !!timestamp 2024-13-45`` folded over two lines ended a check with AttributeError).
+UNBUILDABLE = ["!!timestamp 2024-13-45\n\n +0800", "!!timestamp x", "!!bool maybe", '!!bool ""', "!!int x",
+               "!!float x", "!!timestamp 2024-02-30"]
+
+
+@pytest.mark.parametrize("value", UNBUILDABLE)
+def test_front_matter_with_a_tag_that_cannot_be_built_is_not_a_crash(tmp_path, capsys, value) -> None:
+    from newslint.cli import main
+    from newslint.document import YamlError, load_yaml
+
+    with pytest.raises(YamlError, match="cannot build a value"):
+        load_yaml(f"date: {value}\n")
+    post = tmp_path / "p.md"
+    post.write_text(f"---\ndate: {value}\ncategories: emnews\n---\n\n北京<b>新闻</b>\n", encoding="utf-8")
+    for command in (["check"], ["fix"]):
+        code = main([*command, "--no-cache", str(post)])
+        out, err = capsys.readouterr()
+        assert code in (0, 1) and "Traceback" not in err, (command, code, err)
+        assert "NL204" in out or command == ["fix"]  # broken front matter: reported, not fatal
+    assert post.read_text(encoding="utf-8").startswith(f"---\ndate: {value}\n")  # the front matter is kept
+
+
 # -- patterns that need a non-ASCII character skip ASCII documents (issue 16) -------------------------------
 
 @pytest.mark.parametrize(("pattern", "flags", "expected"), [
