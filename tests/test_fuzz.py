@@ -257,3 +257,28 @@ def test_the_judge_follows_the_last_pass_that_started_from_the_old_text() -> Non
     assert fuzz._text_loss("t", old, new, [(2, 5)], rounds) is None
     assert fuzz._text_loss("t", old, new, [(2, 5)], rounds + rounds) is None
     assert fuzz._text_loss("t", old, new, [(2, 5)], [(old, [(2, 5)]), (middle, []), (new, [])]) is not None
+
+
+_CASE_DIGEST = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+import fuzz
+pool = fuzz.load_pool()
+digest = hashlib.sha256()
+for number in range(40):
+    digest.update(repr(fuzz.make_case(3, number, pool)).encode("utf-8", "backslashreplace"))
+print(digest.hexdigest())
+"""
+
+
+def test_a_case_is_the_same_in_every_process():
+    """``--replay SEED:N`` rebuilds an input in a new process: the generator must not depend on the
+    per-process hash seed (a set iterated in hash order would make a failure unreproducible)."""
+    import subprocess
+
+    digests = set()
+    for hash_seed in ("1", "2", "3"):
+        proc = subprocess.run([sys.executable, "-c", _CASE_DIGEST, str(REPO / "benchmarks")], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": hash_seed}, check=True)
+        digests.add(proc.stdout.strip())
+    assert len(digests) == 1
