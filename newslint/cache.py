@@ -209,9 +209,16 @@ def _spec_cache_key(paths: list[Path]) -> str | None:
     return config_fingerprint(("packs", stats))
 
 
-# One file per data format, overwritten when the packs or newslint change: nothing accumulates, and two
-# installed versions of another format (a fuzz run of an older tree) do not rewrite each other's file.
-SPEC_CACHE_NAME = f"builtin-packs.v{DATA_FORMAT}.data"
+def spec_cache_name(package_dir: str) -> str:
+    """One file per data format and per installation, overwritten when the packs or newslint change:
+    nothing accumulates, and two installations (pre-commit's own environment beside a project's virtual
+    environment; a fuzz run of another tree) do not rewrite each other's file on every run — its key holds
+    the pack paths, so a shared file missed every time and every one-file check paid pack validation."""
+    tag = hashlib.blake2b(os.path.realpath(package_dir).encode("utf-8", "surrogateescape"), digest_size=4).hexdigest()
+    return f"builtin-packs.v{DATA_FORMAT}.{tag}.data"
+
+
+SPEC_CACHE_NAME = spec_cache_name(os.path.dirname(os.path.abspath(__file__)))
 
 
 def spec_cache_get(paths: list[Path]) -> Any | None:

@@ -109,6 +109,17 @@ def test_a_crafted_pack_cache_never_runs(tmp_path: Path, capsys, monkeypatch) ->
     assert not marker.exists()
 
 
+def test_each_installation_has_its_own_pack_cache_file(tmp_path: Path) -> None:
+    """Two installations sharing the user cache folder (pre-commit's environment and a project's) each
+    keep their own validated packs instead of overwriting one file that the other then misses."""
+    from newslint import cache
+
+    one, other = tmp_path / "env1" / "newslint", tmp_path / "env2" / "newslint"
+    assert cache.spec_cache_name(str(one)) != cache.spec_cache_name(str(other))
+    assert cache.spec_cache_name(str(one)) == cache.spec_cache_name(str(tmp_path / "env1" / "." / "newslint"))
+    assert cache.spec_cache_name(str(Path(cache.__file__).parent)) == cache.SPEC_CACHE_NAME
+
+
 def test_runs_over_changing_sets_of_files_never_crash(tmp_path: Path, capsys) -> None:
     """The measured crash: a one-file run, then two files (the cached one-file entry had other
     corpus checks), and the reverse order."""
