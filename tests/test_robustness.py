@@ -809,3 +809,45 @@ def test_a_fix_never_joins_two_lone_surrogate_halves(tmp_path: Path, capsys) -> 
     assert records[0]["text"] == bad
     assert records[1]["text"] == good.replace("\u0081", "")
     assert "would not read back" in "".join(capsys.readouterr())
+
+
+# -- NL101 on a long run without spaces (fuzz 14:39892) -------------------------------------------------
+
+def _apply_opcodes(a: str, b: str, ops) -> str:
+    return "".join(a[a0:a1] if tag == "equal" else b[b0:b1] for tag, a0, a1, b0, b1 in ops)
+
+
+def test_mojibake_in_a_long_run_of_tags_is_found_without_a_quadratic_diff(tmp_path: Path, monkeypatch, capsys):
+    """A C1 control in a 100,000-character run of ``</table>`` tags: NL101 diffs the segment with its
+    repair, and difflib is quadratic on repetitive text (the fuzz input ran for minutes). The diff is
+    cut to the changed middle; the finding is the same kind as on a short run."""
+    import difflib
+
+    real = difflib.SequenceMatcher
+    largest = []
+
+    def counting(isjunk, a, b, autojunk=True):
+        largest.append(len(a) * len(b))
+        assert largest[-1] <= 4_000_000, "a quadratic diff of the whole run"
+        return real(isjunk, a, b, autojunk=autojunk)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", counting)
+    post = tmp_path / "a.txt"
+    post.write_text("梁振英称，他从未说过。让他\x93" + "</table>" * 12_500 + "\n", encoding="utf-8")
+    assert main(["check", "--no-cache", "--select", "NL101", "--output-format", "concise", str(post)]) == 1
+    out = capsys.readouterr().out
+    assert ":1:14: NL101" in out and "should be \"“</table>" in out
+    assert largest
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab<>/\x93“ ", max_size=40), st.text(alphabet="ab<>/\x93“ ", max_size=40),
+       st.integers(0, 3000))
+def test_the_cut_diff_still_turns_one_text_into_the_other(a, b, repeat):
+    from newslint.detectors import mojibake
+
+    body = "</table>" * repeat
+    for x, y in ((a + body, b + body), (body + a, body + b), (a + body + a, b + body + b), (a, b)):
+        ops = mojibake._opcodes(x, y)
+        assert _apply_opcodes(x, y, ops) == y
+        assert all(o1[0] != "equal" or o2[0] != "equal" for o1, o2 in zip(ops, ops[1:], strict=False))

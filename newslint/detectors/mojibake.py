@@ -495,13 +495,55 @@ class _Run(NamedTuple):
     kept: tuple[str, ...]  # the stretches of the run it left as they were
 
 
+_DIFF_CELLS = 4_000_000  # difflib costs up to len(a) × len(b) steps (repetitive text): a larger diff is cut first
+
+
+def _opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """``difflib`` opcodes turning ``a`` into ``b``. Beyond :data:`_DIFF_CELLS` (a 197,000-character
+    run of ``<table>`` tags with one C1 control in it took minutes) the common prefix and suffix are cut
+    first, at C speed, and only the middle is diffed; a middle still too large is one replaced stretch
+    (coarser runs: the repair covers more, or the checks on it refuse it)."""
+    import difflib
+
+    if len(a) * len(b) <= _DIFF_CELLS:
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    prefix = _common_length(a, b)
+    suffix = _common_length(a[prefix:][::-1], b[prefix:][::-1])
+    a_end, b_end = len(a) - suffix, len(b) - suffix
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, prefix, 0, prefix)] if prefix else []
+    if (a_end - prefix) * (b_end - prefix) <= _DIFF_CELLS:
+        middle = difflib.SequenceMatcher(None, a[prefix:a_end], b[prefix:b_end], autojunk=False).get_opcodes()
+        ops += [(tag, a0 + prefix, a1 + prefix, b0 + prefix, b1 + prefix) for tag, a0, a1, b0, b1 in middle]
+    else:
+        ops.append(("replace", prefix, a_end, prefix, b_end))
+    if suffix:
+        ops.append(("equal", a_end, len(a), b_end, len(b)))
+    merged: list[tuple[str, int, int, int, int]] = []
+    for op in ops:  # adjacent equal stretches as one, as difflib gives them
+        if merged and op[0] == "equal" == merged[-1][0]:
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        elif op[1] != op[2] or op[3] != op[4]:
+            merged.append(op)
+    return merged
+
+
+def _common_length(a: str, b: str) -> int:
+    """Length of the common prefix of ``a`` and ``b``: a binary search over slice comparisons (C speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 def _runs(segment: str, fixed: str) -> list[_Run]:
     """The runs ``fixed`` differs from ``segment`` in. Each changed stretch is widened to the words it
     touches, so an edit always replaces a run with its repair: ``Ñ�`` -> ``�`` is one edit, never the
     deletion of ``Ñ`` next to an unchanged ``�``."""
-    import difflib
-
-    ops = difflib.SequenceMatcher(None, segment, fixed, autojunk=False).get_opcodes()
+    ops = _opcodes(segment, fixed)
     changed = [(a0, a1) for tag, a0, a1, _, _ in ops if tag != "equal"]
     spans: list[list[int]] = []
     for a0, a1 in changed:
@@ -941,10 +983,7 @@ class MojibakeDetector(Detector):
             return None
         if _signs(fixed, repaired=True):
             return None
-        import difflib
-
-        kept = [(a0, a1) for tag, a0, a1, _, _ in
-                difflib.SequenceMatcher(None, segment, fixed, autojunk=False).get_opcodes() if tag == "equal"]
+        kept = [(a0, a1) for tag, a0, a1, _, _ in _opcodes(segment, fixed) if tag == "equal"]
         if not _complete([segment[a0:a1] for a0, a1 in kept]):
             return None
         for low, high in rivals:
