@@ -851,3 +851,17 @@ def test_the_cut_diff_still_turns_one_text_into_the_other(a, b, repeat):
         ops = mojibake._opcodes(x, y)
         assert _apply_opcodes(x, y, ops) == y
         assert all(o1[0] != "equal" or o2[0] != "equal" for o1, o2 in zip(ops, ops[1:], strict=False))
+
+
+def test_a_front_matter_value_nested_past_the_recursion_limit_is_not_a_crash(tmp_path: Path, capsys):
+    """The names map keeps front-matter fields as text; ``str`` of a list nested 990 deep raised
+    RecursionError out of the run (fuzz 15:99476)."""
+    deep = "[" * 990 + "]" * 990  # (libyaml refuses 1,000 levels; str() needs one frame a level)
+    (tmp_path / "a.md").write_text(f"---\ntitle: {deep}\n---\n\nXi Jinping visited Hebei Province.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: 北京\n---\n\n习近平在河北省考察。\n", encoding="utf-8")
+    from newslint.document import load_yaml
+
+    assert isinstance(load_yaml(f"title: {deep}\n")["title"], list)  # the premise: it parses
+    code = main(["check", "--no-cache", str(tmp_path / "a.md"), str(tmp_path / "b.md")])
+    err = capsys.readouterr().err
+    assert code in (0, 1) and "Traceback" not in err and "RecursionError" not in err

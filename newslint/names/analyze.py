@@ -112,7 +112,16 @@ def _front_matter(doc: Document, fields: tuple[str, ...]) -> dict[str, str]:
     data = front_matter_data(doc)  # None when absent, malformed, or over the YAML limits
     if not isinstance(data, dict):
         return {}
-    return {k: str(data[k]) for k in ("title", "date", *fields) if data.get(k) not in (None, "")}
+    out = {}
+    for k in ("title", "date", *fields):
+        value = data.get(k)
+        if value is None or value == "":
+            continue
+        try:
+            out[k] = str(value)
+        except RecursionError:  # a value nested past the interpreter's recursion limit (fuzz 15:99476)
+            continue
+    return out
 
 
 _SPACES = re.compile(r"\s*")  # what str.lstrip strips
