@@ -92,11 +92,10 @@ def use_hyperscan(enabled: bool) -> bool:
 def candidates(text: str, start: int, end: int) -> tuple[list[int], list[int]] | None:
     """``(names, generics)`` in ``text[start:end]``: the starts of "Surname " followed by a capital
     letter, and the starts of the generic nouns (after a space) in ASCII letters of any case, both ascending; None
-    when Hyperscan is not in use."""
+    when Hyperscan is not in use. The bounds are within the text (``english._clamp`` reads them as re does)."""
     scratch = _ENGINE.scratch()
     if scratch is None:
         return None
-    start, end = max(start, 0), min(max(end, start, 0), len(text))  # what re makes of such bounds
     last = _ENGINE.last
     if last is not None and last[0] is text and last[1] == start and last[2] == end:
         return last[3]
