@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from newslint.atomic import atomic_write
-from newslint.datafile import DataError, dumps, is_kind, loads
+from newslint.datafile import DataError, dumps, is_kind, loads, pairs
 
 FORMAT_VERSION = 2
 _KIND = b"index"
@@ -96,7 +96,7 @@ def load_index(path: Path, fingerprint: str) -> CorpusIndex:
 
 def save_index(path: Path, index: CorpusIndex) -> None:
     data = dumps({"version": FORMAT_VERSION, "fingerprint": index.fingerprint, "refs": index.refs,
-                  "summaries": index.summaries}, _KIND)
+                  "summaries": {code: pairs(bucket) for code, bucket in index.summaries.items()}}, _KIND)
     if not path.parent.exists():  # a folder newslint makes (.newslint/) stays out of git status
         path.parent.mkdir(parents=True, exist_ok=True)
         from newslint.cache import write_gitignore

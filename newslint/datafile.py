@@ -14,7 +14,11 @@ version — raises :class:`DataError`, which every reader turns into "ignore it 
 Layout: ``b"NLDATA"``, one version byte, a kind tag (``b"cache"``, ``b"index"``…) and a newline,
 then one MessagePack value. Lists and dicts are MessagePack arrays and maps; a tuple, set, frozenset
 or record is an array whose first element is an empty *marker* extension (``[TUPLE, 1, 2]``,
-``[RECORD, "Position", 3, 7]``), and an ``array.array`` is an extension holding its bytes.
+``[RECORD, "Position", 3, 7]``), and an ``array.array`` is an extension holding its bytes. A list of
+``(index, record)`` pairs of one record type — a task's corpus map summaries, by the thousand — may be
+written column by column (:class:`Columns`: ``[COLUMNS, "DocSummary", indexes, field 1, field 2…]``):
+it reads back as the same list of pairs, each column type-checked in one C loop instead of one
+Python hook per pair and per record.
 Version 1 nested a separate MessagePack value inside an extension for every tuple and record: each
 was a Python call that started another decoder (C → Python → C), and a corpus run's summaries hold
 hundreds of thousands of them. Markers keep the whole value one decoder pass, with one light hook
@@ -31,6 +35,7 @@ import typing
 from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 MAGIC = b"NLDATA"
@@ -38,7 +43,7 @@ FORMAT_VERSION = 2
 
 _ARRAY = 3  # an array.array: typecode + bytes
 # markers: empty extensions that open an array holding a tuple, a record, a set, a frozenset
-_TUPLE, _RECORD, _SET, _FROZENSET = 10, 11, 12, 13
+_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS = 10, 11, 12, 13, 14
 _ARRAY_CODES = frozenset("bBhHiIlLqQfd")
 
 # Short name in the data → where the class lives. Only these can ever be built from a file.
@@ -134,6 +139,36 @@ class _Record:
         return obj
 
 
+    def build_columns(self, columns: list[Any], count: int) -> list[Any]:
+        """``count`` records from one list per field (written by :class:`Columns`), each column's
+        values checked against the field's annotation in one C loop."""
+        if self.style not in ("namedtuple", "dataclass", "slotted") or not self.fields:
+            raise DataError(f"{self.name}: not a record with fields")
+        if len(columns) != len(self.fields):
+            raise DataError(f"{self.name}: {len(columns)} columns, expected {len(self.fields)}")
+        if not all(type(column) is list and len(column) == count for column in columns):
+            raise DataError(f"{self.name}: columns of unequal length")
+        if self.types is None:
+            self.types = _field_types(self.cls, self.fields)
+        for name, column, allowed in zip(self.fields, columns, self.types, strict=True):
+            if allowed is not object and not all(map(isinstance, column, repeat(allowed))):
+                value = next(v for v in column if not isinstance(v, allowed))
+                raise DataError(f"{self.name}.{name}: unexpected {type(value).__name__}")
+        rows = zip(*columns)
+        if self.style == "namedtuple":
+            return list(map(self.cls._make, rows))
+        out = []
+        for row in rows:
+            obj = object.__new__(self.cls)
+            if self.style == "dataclass":
+                obj.__dict__.update(zip(self.fields, row, strict=True))
+            else:
+                for name, value in zip(self.fields, row, strict=True):
+                    object.__setattr__(obj, name, value)
+            out.append(obj)
+        return out
+
+
 _BY_NAME: dict[str, _Record] = {}
 _BY_CLASS: dict[type, _Record] = {}
 
@@ -209,6 +244,56 @@ def _field_types(cls: type, fields: tuple[str, ...]) -> tuple[type | tuple[type,
 
 # -- encoding -----------------------------------------------------------------------------------
 
+class Columns:
+    """Records of one type — alone, or as the second item of ``(index, record)`` pairs — to be written
+    column by column; they read back as the same list. Built by :func:`records` and :func:`pairs`."""
+
+    __slots__ = ("items", "record", "paired")
+
+    def __init__(self, items: list[Any], record: _Record, paired: bool) -> None:
+        self.items, self.record, self.paired = items, record, paired
+
+    def packed(self) -> list[Any]:
+        record, items = self.record, self.items
+        values = [s for _, s in items] if self.paired else items
+        if record.style != "namedtuple":
+            values = [record.values(v) for v in values]
+        columns = [list(column) for column in zip(*values)]
+        index = array("q", [i for i, _ in items]) if self.paired else None
+        return [_MARKS[_COLUMNS], record.name, len(items), index, *columns]
+
+
+def _columnar(cls: type) -> _Record | None:
+    record = _record_of(cls)
+    columnar = record is not None and record.style in ("namedtuple", "dataclass", "slotted") and record.fields
+    return record if columnar else None
+
+
+def records(items: list[Any]) -> Any:
+    """What to write for a list of values: :class:`Columns` when they are all records of one type
+    with fields (a task's document references), else the list itself."""
+    if not items:
+        return items
+    cls = type(items[0])
+    record = _columnar(cls)
+    if record is None or not all(type(item) is cls for item in items):
+        return items
+    return Columns(items, record, paired=False)
+
+
+def pairs(items: list[tuple[int, Any]]) -> Any:
+    """What to write for a list of ``(int, value)`` pairs: :class:`Columns` when every value is a
+    record of one type with fields (a task's map summaries), else the list itself."""
+    if not items:
+        return items
+    cls = type(items[0][1]) if type(items[0]) is tuple and len(items[0]) == 2 else None
+    record = _columnar(cls) if cls is not None else None
+    if record is None or not all(
+            type(item) is tuple and len(item) == 2 and type(item[0]) is int and type(item[1]) is cls for item in items):
+        return items
+    return Columns(items, record, paired=True)
+
+
 def _marker(code: int) -> Any:
     import msgpack
 
@@ -223,9 +308,11 @@ def _default(obj: Any) -> Any:
     ``array.array`` extension."""
     cls = type(obj)
     if not _MARKS:
-        _MARKS.update((code, _marker(code)) for code in (_TUPLE, _RECORD, _SET, _FROZENSET))
+        _MARKS.update((code, _marker(code)) for code in (_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS))
     if cls is tuple:
         return [_MARKS[_TUPLE], *obj]
+    if cls is Columns:
+        return obj.packed()
     if cls is set or cls is frozenset:
         return [_MARKS[_SET if cls is set else _FROZENSET], *obj]
     if cls is array:
@@ -255,7 +342,7 @@ class _Mark:
         self.code = code
 
 
-_MARK_OF = {code: _Mark(code) for code in (_TUPLE, _RECORD, _SET, _FROZENSET)}
+_MARK_OF = {code: _Mark(code) for code in (_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS)}
 
 
 class _Decoder:
@@ -288,7 +375,20 @@ class _Decoder:
             if len(values) < 2:
                 raise DataError("empty record")
             return _record_named(values[1]).build(values[2:])
+        if code == _COLUMNS:
+            return _columns(values)
         return set(values[1:]) if code == _SET else frozenset(values[1:])
+
+
+def _columns(values: list[Any]) -> list[Any]:
+    """The records (or ``(index, record)`` pairs) of a :class:`Columns` array."""
+    if len(values) < 4 or type(values[2]) is not int or values[2] < 0:
+        raise DataError("columns: no count")
+    count, index = values[2], values[3]
+    if index is not None and (type(index) is not array or index.typecode != "q" or len(index) != count):
+        raise DataError("columns: a bad index")
+    built = _record_named(values[1]).build_columns(values[4:], count)
+    return built if index is None else list(zip(index.tolist(), built, strict=True))
 
 
 def _array(data: bytes) -> array:

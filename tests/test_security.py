@@ -233,6 +233,68 @@ def test_random_bytes_never_escape_as_another_error(data: bytes) -> None:
             loads(blob, b"cache")
 
 
+def test_summaries_are_written_as_columns_and_read_back_as_pairs() -> None:
+    from array import array
+
+    from newslint.dedup.detectors import DocSummary
+    from newslint.engine.records import DocRef
+
+    summaries = [(3, DocSummary("a.jsonl", 1, 0, 9, b"\x01" * 16, 40, b"\x00" * 8, "text \ud800")),
+                 (7, DocSummary("b.md", None, 2, 5, None, 3))]
+    packed = datafile.pairs(summaries)
+    assert isinstance(packed, datafile.Columns)
+    back = loads_body(dump_body(packed))
+    assert back == summaries and all(type(s) is DocSummary and type(i) is int for i, s in back)
+    refs = [DocRef("a.md", None, None, array("l", [0, 4])), DocRef("b.jsonl", 2, "text", array("l", [0]), 3, 9)]
+    assert isinstance(datafile.records(refs), datafile.Columns)
+    assert loads_body(dump_body(datafile.records(refs))) == refs
+    # mixed or plain values stay a plain list
+    for mixed in ([(1, summaries[0][1]), (2, "x")], [(1, 2)], [("1", summaries[0][1])]):
+        assert datafile.pairs(mixed) is mixed
+
+
+def _columns(name: str, count, index, *columns) -> bytes:
+    import msgpack
+
+    marker = msgpack.ExtType(datafile._COLUMNS, b"")
+    return msgpack.packb([marker, name, count, index, *columns])
+
+
+def test_columns_are_validated() -> None:
+    import msgpack
+
+    index = msgpack.ExtType(datafile._ARRAY, b"q" + (1).to_bytes(8, "little"))
+    good = ["a.md", None, 0, 3, None, 1, None, None]
+    assert loads_body(_columns("DocSummary", 1, index, *[[v] for v in good]))[0][0] == 1
+    cases = [
+        (_columns("os:system", 1, index, *[[v] for v in good]), "unknown record"),
+        (_columns("Severity", 1, index, ["error"]), "not a record with fields"),
+        (_columns("DocSummary", 1, index, *[[v] for v in good[:-1]]), "columns"),
+        (_columns("DocSummary", 2, index, *[[v] for v in good]), "index"),
+        (_columns("DocSummary", 1, None, *[[v, v] for v in good]), "unequal"),
+        (_columns("DocSummary", 1, index, *[[v] for v in ["a.md", None, "0", 3, None, 1, None, None]]), "DocSummary.start"),
+        (_columns("DocSummary", -1, None, *[[] for v in good]), "count"),
+        (_columns("DocSummary", 1, [1], *[[v] for v in good]), "index"),
+    ]
+    for data, message in cases:
+        with pytest.raises(DataError, match=message):
+            loads_body(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-2, 3), st.text(max_size=3), st.binary(max_size=3),
+                          st.lists(st.one_of(st.none(), st.integers(0, 5), st.text(max_size=2)), max_size=3)),
+                max_size=10),
+       st.sampled_from(["DocSummary", "DocRef", "Position", "BoilerplateSummary", "Finding"]))
+def test_crafted_columns_are_data_or_refused(values: list, name: str) -> None:
+    import msgpack
+
+    data = msgpack.packb([msgpack.ExtType(datafile._COLUMNS, b""), name, *values])
+    with contextlib.suppress(DataError):
+        out = loads_body(data)
+        assert isinstance(out, list)
+
+
 def _record(name: str, values: list) -> bytes:
     import msgpack
 

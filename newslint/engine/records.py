@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from newslint.cache import Signature
+from newslint.datafile import pairs, records
 from newslint.model import Finding, Position
 from newslint.report import InputProblem
 from newslint.spool import dumps, seal_findings
@@ -98,8 +99,9 @@ class TaskResult:
             self.sealed_findings = seal_findings(self.findings, line)
             self.findings = []
             self.docs = len(self.refs)
-            self.sealed_refs = dumps(self.refs) if self.refs else b""
-            self.sealed_summaries = [(dumps(bucket), len(bucket)) if bucket else (b"", 0) for bucket in self.summaries]
+            self.sealed_refs = dumps(records(self.refs)) if self.refs else b""
+            self.sealed_summaries = [(dumps(pairs(bucket)), len(bucket)) if bucket else (b"", 0)
+                                     for bucket in self.summaries]
             self.refs, self.summaries = [], []
         return self
 
