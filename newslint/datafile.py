@@ -16,9 +16,9 @@ then one MessagePack value. Lists and dicts are MessagePack arrays and maps; a t
 or record is an array whose first element is an empty *marker* extension (``[TUPLE, 1, 2]``,
 ``[RECORD, "Position", 3, 7]``), and an ``array.array`` is an extension holding its bytes. A list of
 ``(index, record)`` pairs of one record type — a task's corpus map summaries, by the thousand — may be
-written column by column (:class:`Columns`: ``[COLUMNS, "DocSummary", indexes, field 1, field 2…]``):
-it reads back as the same list of pairs, each column type-checked in one C loop instead of one
-Python hook per pair and per record.
+written column by column (:class:`Columns`: ``[COLUMNS, "DocSummary", count, indexes, field 1, field
+2…]``; a task's document references likewise, with no indexes): it reads back as the same list, each
+column type-checked in one C loop instead of one Python hook per pair and per record.
 Version 1 nested a separate MessagePack value inside an extension for every tuple and record: each
 was a Python call that started another decoder (C → Python → C), and a corpus run's summaries hold
 hundreds of thousands of them. Markers keep the whole value one decoder pass, with one light hook
@@ -138,7 +138,6 @@ class _Record:
             object.__setattr__(obj, name, value)
         return obj
 
-
     def build_columns(self, columns: list[Any], count: int) -> list[Any]:
         """``count`` records from one list per field (written by :class:`Columns`), each column's
         values checked against the field's annotation in one C loop."""
@@ -154,7 +153,7 @@ class _Record:
             if allowed is not object and not all(map(isinstance, column, repeat(allowed))):
                 value = next(v for v in column if not isinstance(v, allowed))
                 raise DataError(f"{self.name}.{name}: unexpected {type(value).__name__}")
-        rows = zip(*columns)
+        rows = zip(*columns, strict=True)
         if self.style == "namedtuple":
             return list(map(self.cls._make, rows))
         out = []
@@ -258,7 +257,7 @@ class Columns:
         values = [s for _, s in items] if self.paired else items
         if record.style != "namedtuple":
             values = [record.values(v) for v in values]
-        columns = [list(column) for column in zip(*values)]
+        columns = [list(column) for column in zip(*values, strict=True)]
         index = array("q", [i for i, _ in items]) if self.paired else None
         return [_MARKS[_COLUMNS], record.name, len(items), index, *columns]
 

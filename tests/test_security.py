@@ -272,7 +272,8 @@ def test_columns_are_validated() -> None:
         (_columns("DocSummary", 1, index, *[[v] for v in good[:-1]]), "columns"),
         (_columns("DocSummary", 2, index, *[[v] for v in good]), "index"),
         (_columns("DocSummary", 1, None, *[[v, v] for v in good]), "unequal"),
-        (_columns("DocSummary", 1, index, *[[v] for v in ["a.md", None, "0", 3, None, 1, None, None]]), "DocSummary.start"),
+        (_columns("DocSummary", 1, index, *[[v] for v in ["a.md", None, "0", 3, None, 1, None, None]]),
+         "DocSummary.start"),
         (_columns("DocSummary", -1, None, *[[] for v in good]), "count"),
         (_columns("DocSummary", 1, [1], *[[v] for v in good]), "index"),
     ]
