@@ -145,8 +145,10 @@ class _Record:
             raise DataError(f"{self.name}: not a record with fields")
         if len(columns) != len(self.fields):
             raise DataError(f"{self.name}: {len(columns)} columns, expected {len(self.fields)}")
-        if not all(type(column) is list and len(column) == count for column in columns):
-            raise DataError(f"{self.name}: columns of unequal length")
+        if not all(type(column) is list for column in columns):
+            raise DataError(f"{self.name}: a column that is not a list")
+        if not all(len(column) == count for column in columns):
+            raise DataError(f"{self.name}: columns of another length than the count ({count})")
         if self.types is None:
             self.types = _field_types(self.cls, self.fields)
         for name, column, allowed in zip(self.fields, columns, self.types, strict=True):
@@ -280,6 +282,9 @@ def records(items: list[Any]) -> Any:
     return Columns(items, record, paired=False)
 
 
+_INT64 = (-(2**63), 2**63 - 1)  # what the index column (``array("q")``) holds
+
+
 def pairs(items: list[tuple[int, Any]]) -> Any:
     """What to write for a list of ``(int, value)`` pairs: :class:`Columns` when every value is a
     record of one type with fields (a task's map summaries), else the list itself."""
@@ -288,7 +293,8 @@ def pairs(items: list[tuple[int, Any]]) -> Any:
     cls = type(items[0][1]) if type(items[0]) is tuple and len(items[0]) == 2 else None
     record = _columnar(cls) if cls is not None else None
     if record is None or not all(
-            type(item) is tuple and len(item) == 2 and type(item[0]) is int and type(item[1]) is cls for item in items):
+            type(item) is tuple and len(item) == 2 and type(item[0]) is int and _INT64[0] <= item[0] <= _INT64[1]
+            and type(item[1]) is cls for item in items):
         return items
     return Columns(items, record, paired=True)
 

@@ -94,6 +94,55 @@ def test_crafted_cache_entries_never_run(tmp_path: Path, capsys, monkeypatch) ->
     assert not marker.exists()
 
 
+def _break_summaries(buckets: list) -> list:
+    """Every summary of a task's sealed buckets replaced by a value of another shape (valid data)."""
+    return [(dump_body([(index, (0, 0)) for index, _ in loads_body(data)]), count) if count else (data, count)
+            for data, count in buckets]
+
+
+def test_an_index_whose_summaries_break_a_check_is_ignored_and_rebuilt(tmp_path: Path, capsys) -> None:
+    files = _articles(tmp_path / "posts")
+    index = tmp_path / "corpus.index"
+    assert _report(capsys, "--no-cache", "--index", str(index), *map(str, files))[0] in (0, 1)
+    data = loads(index.read_bytes(), b"index")
+    assert data["summaries"] and data["refs"]
+    data["summaries"] = {code: [(i, (0, 0)) for i, _ in bucket] for code, bucket in data["summaries"].items()}
+    index.write_bytes(dumps(data, b"index"))  # well-formed data: only a check's reduce can tell
+    some = list(map(str, files[:2]))  # (the index's other documents stay in it, and are read)
+    expected = _report(capsys, "--no-cache", *some)[:2]
+    code, found, err = _report(capsys, "--no-cache", "--index", str(index), *some)
+    assert (code, found) == expected
+    assert "ignoring the corpus index" in err and "Traceback" not in err and err.count("\n") == 1
+    assert _report(capsys, "--no-cache", "--index", str(index), *map(str, files[2:]))[2] == ""  # rebuilt
+
+
+def test_cached_summaries_that_break_a_check_are_ignored_and_replaced(tmp_path: Path, capsys, monkeypatch) -> None:
+    from newslint.engine.records import TaskResult
+
+    files = _articles(tmp_path / "posts")
+    cache = tmp_path / "cache"
+    args = ["--cache-dir", str(cache), *map(str, files)]
+    expected = _report(capsys, "--no-cache", *map(str, files))[:2]
+    assert _report(capsys, *args)[:2] == expected
+    broken = 0
+    for entry in (p for p in cache.rglob("*") if p.is_file() and p.parent != cache):
+        if entry.name.startswith(("run-", "maps-", "reduce-")):
+            entry.unlink()  # the whole-run and reduce entries: the per-file ones are then read and reduced
+            continue
+        value = loads(entry.read_bytes(), b"cache")
+        if isinstance(value, TaskResult) and value.sealed_summaries:
+            value.sealed_summaries = _break_summaries(value.sealed_summaries)
+            entry.write_bytes(dumps(value, b"cache"))
+            broken += 1
+    assert broken == len(files)
+    code, found, err = _report(capsys, *args)
+    assert (code, found) == expected
+    assert "ignoring the result cache's corpus summaries" in err and "Traceback" not in err
+    assert err.count("\n") == 1
+    # the redone pass stored fresh entries over the broken ones: the next run reads them without a word
+    assert _report(capsys, *args) == (*expected, "")
+
+
 def test_a_crafted_pack_cache_never_runs(tmp_path: Path, capsys, monkeypatch) -> None:
     from newslint import cache
 
@@ -249,7 +298,7 @@ def test_summaries_are_written_as_columns_and_read_back_as_pairs() -> None:
     assert isinstance(datafile.records(refs), datafile.Columns)
     assert loads_body(dump_body(datafile.records(refs))) == refs
     # mixed or plain values stay a plain list
-    for mixed in ([(1, summaries[0][1]), (2, "x")], [(1, 2)], [("1", summaries[0][1])]):
+    for mixed in ([(1, summaries[0][1]), (2, "x")], [(1, 2)], [("1", summaries[0][1])], [(2**63, summaries[0][1])]):
         assert datafile.pairs(mixed) is mixed
 
 
@@ -271,7 +320,8 @@ def test_columns_are_validated() -> None:
         (_columns("Severity", 1, index, ["error"]), "not a record with fields"),
         (_columns("DocSummary", 1, index, *[[v] for v in good[:-1]]), "columns"),
         (_columns("DocSummary", 2, index, *[[v] for v in good]), "index"),
-        (_columns("DocSummary", 1, None, *[[v, v] for v in good]), "unequal"),
+        (_columns("DocSummary", 1, None, *[[v, v] for v in good]), "length"),
+        (_columns("DocSummary", 1, None, *[{"k": v} for v in good]), "not a list"),
         (_columns("DocSummary", 1, index, *[[v] for v in ["a.md", None, "0", 3, None, 1, None, None]]),
          "DocSummary.start"),
         (_columns("DocSummary", -1, None, *[[] for v in good]), "count"),

@@ -138,18 +138,37 @@ def reduce_with_index(
         reduce_all(plan, summaries, refs, log, line, jobs=jobs, timings=timings)
         return
     from newslint.cache import config_fingerprint
-    from newslint.corpus_index import load_index, locked, merge, save_index
+    from newslint.corpus_index import CorpusIndex, load_index, locked, merge, save_index
 
     codes = [d.check.code for d in plan.detectors]
     key = config_fingerprint(("index", sorted(d.check.fingerprint() for d in plan.detectors)))
     ref_list = list(refs)
     current = [list(bucket) for bucket in summaries]
+    this_run = dict(zip(codes, current, strict=True))
+    paths = {r.path for r in ref_list}
     with locked(request.index):
-        old = load_index(request.index, key)
-        merged, first_new = merge(old, ref_list, dict(zip(codes, current, strict=True)), {r.path for r in ref_list})
-        buckets = [merged.summaries.get(code, []) for code in codes]
+        old = load_index(request.index, key) if request.stored else CorpusIndex(key)
+        merged, first_new = merge(old, ref_list, this_run, paths)
         # in this process: the index is in memory
-        reduce_all(plan, buckets, merged.refs, log, line, report_from=first_new)
+        trial = FindingLog(log.spool, log.rendered)
+        try:
+            reduce_all(plan, [merged.summaries.get(code, []) for code in codes], merged.refs, trial, line,
+                       report_from=first_new)
+        except Exception as exc:  # noqa: BLE001 - only what the index brought can break it: see below
+            if not old.refs:
+                raise  # this run's own summaries: a bug, not a stored file
+            # The index's summaries are data of the right types (``load_index``) but their contents
+            # do not fit what the check reads (a crafted or damaged file): like any stored file that
+            # fails validation, it is ignored and rebuilt from this run's documents.
+            from newslint.cache import warn_ignored
+
+            warn_ignored(f"the corpus index {request.index}",
+                         f"its summaries break the corpus checks ({type(exc).__name__}: {exc})", once=False)
+            merged, first_new = merge(CorpusIndex(key), ref_list, this_run, paths)
+            trial = FindingLog(log.spool, log.rendered)
+            reduce_all(plan, [merged.summaries.get(code, []) for code in codes], merged.refs, trial, line,
+                       report_from=first_new)
+        log.merge(trial)
         if not request.diff:
             save_index(request.index, merged)
 

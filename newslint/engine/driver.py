@@ -54,8 +54,29 @@ def _results(request: RunRequest, tasks: list[plan.Task], jobs: int, worker: Wor
             close()
 
 
+class StoredSummariesBroken(Exception):
+    """A corpus reduce failed on map summaries read back from the result cache (see :func:`run_pass`)."""
+
+
 def run_pass(request: RunRequest) -> RunOutput:
-    """One pass over the inputs: check, or fix without a corpus pass."""
+    """One pass over the inputs: check, or fix without a corpus pass.
+
+    Cached map summaries are data of the right record types (``runcache.valid_maps``), but a crafted
+    or damaged cache folder can hold contents no check expects (a committed ``.newslint_cache/``):
+    when a reduce fails on a run that used them, they are ignored — one line on stderr — and the pass
+    is done again reading nothing stored, which also stores fresh entries over the broken ones."""
+    try:
+        return _run_pass(request)
+    except StoredSummariesBroken as broken:
+        from newslint.cache import warn_ignored
+
+        cause = broken.__cause__
+        warn_ignored("the result cache's corpus summaries",
+                     f"they break the corpus checks ({type(cause).__name__}: {cause})", once=False)
+        return _run_pass(dataclasses.replace(request, stored=False))
+
+
+def _run_pass(request: RunRequest) -> RunOutput:
     from newslint.progress import Progress
 
     clock = time.perf_counter()
@@ -150,7 +171,20 @@ def run_pass(request: RunRequest) -> RunOutput:
 
 def corpus_stage(request: RunRequest, worker: Worker, summaries: Any, refs: Any, log: FindingLog, jobs: int,
                  timings: dict[str, Any] | None = None) -> None:
-    """The corpus reduce, reused when every input is unchanged since a cached run over the same set."""
+    """The corpus reduce, reused when every input is unchanged since a cached run over the same set.
+    A reduce that fails in a run that reads the cache raises :class:`StoredSummariesBroken`."""
+    try:
+        _corpus_stage(request, worker, summaries, refs, log, jobs, timings)
+    except Exception as exc:
+        # (any cached result may have brought them: the driver's lookup or a worker's; a failure on
+        # this run's own summaries fails again in the redone pass, and is then raised as it is)
+        if worker.cache is not None and request.stored:
+            raise StoredSummariesBroken() from exc
+        raise
+
+
+def _corpus_stage(request: RunRequest, worker: Worker, summaries: Any, refs: Any, log: FindingLog, jobs: int,
+                  timings: dict[str, Any] | None = None) -> None:
     cache = worker.cache
     if cache is None or not cache.reduce_applies():
         reduce_with_index(request, worker.corpus, summaries, refs, log, worker.line, jobs, timings)

@@ -39,6 +39,9 @@ class RunRequest:
     cache_root: Path | None = None
     progress: bool = True
     index: Path | None = None  # saved corpus index (map summaries of earlier runs)
+    # Read what earlier runs stored (cache entries, the corpus index). False for the run redone after
+    # stored summaries broke a reduce: everything is computed again, and stored afresh.
+    stored: bool = True
     render: str | None = None  # "json"/"text": workers render report lines (check mode; see spool.seal_findings)
     engine: str = "local"  # "local" (serial or a process pool, by jobs) or "ray"
     ray_address: str | None = None  # an existing Ray cluster (else RAY_ADDRESS, else a local Ray)

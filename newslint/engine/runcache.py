@@ -56,6 +56,7 @@ class RunCache:
         self.results = ResultCache(request.cache_root or request.settings.root / CACHE_DIR, fingerprint(request))
         self.corpus_count = corpus_count  # corpus checks this run maps (a cached task must match)
         self.uses_index = request.index is not None
+        self.read = request.stored  # False: store this run's results, read nothing (see driver.run_pass)
         self.started_ns = time.time_ns()  # before this run reads any file (see cache.RACY_NS)
         self.stat_index_name: str | None = None
         self.stat_index: dict[str, tuple[Signature, str]] = {}  # as loaded by lookup
@@ -84,7 +85,7 @@ class RunCache:
             self.stat_index_name = ResultCache.stat_index_name([task_name(t) for t in tasks])
             self._signed = {}
         cache = self.results
-        if not cache.folder.is_dir():
+        if not self.read or not cache.folder.is_dir():
             return {}
         index = self.stat_index = cache.stat_index(self.stat_index_name) if self.stat_index_name else {}
         keys: list[str | None] = []
@@ -170,6 +171,8 @@ class RunCache:
         return self.results.key(display, data)
 
     def task_hit(self, key: str) -> TaskResult | None:
+        if not self.read:
+            return None
         cached = self.results.get(key)
         return cached if self.usable(cached) else None
 
@@ -199,6 +202,8 @@ class RunCache:
         return self.corpus_count > 0 and not self.uses_index and None not in self.run_keys
 
     def reduce_hit(self) -> list | None:
+        if not self.read:
+            return None
         key = _reduce_key(self.run_keys)
         cached = self._reduce.pop(key, None)
         if cached is None:
