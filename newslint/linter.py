@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from newslint.document import Document, Format, Region, Role, file_document
 from newslint.edits import apply_fix_groups
+from newslint.markdown_code import code_spans, overlapping, whole_lines
 from newslint.model import Applicability, Edit, Finding, Fix, Hit, Position, Scope, Severity
 from newslint.packs import shipped
 from newslint.registry import (
@@ -80,6 +81,8 @@ class Linter:
         findings: list[Finding] = []
         suppressed = suppressed_ranges(doc.text) if doc.format.value in ("markdown", "html", "plain") else []
         directives = directive_spans(doc.text) if suppressed else []
+        code = code_spans(doc.text) if doc.format is Format.MARKDOWN else []  # literal text: see markdown_code
+        code_starts = [s for s, _ in code]
         limits = PATTERN_LIMITS
         detectors, shared = self._detectors_for(doc)
         try:
@@ -98,6 +101,8 @@ class Linter:
                                 any(s <= hit.start < e for s, e in directives):
                             continue
                         if suppressed and any(r.covers(spec.code, spec.name, hit.start) for r in suppressed):
+                            continue
+                        if code and _in_code(doc.text, code, code_starts, hit):
                             continue
                         findings.append(self.finding(doc, spec, hit))
                 except PatternTimeout as exc:
@@ -332,3 +337,14 @@ def _with_text(doc: Document, text: str, encoding: str) -> Document:
         fresh = file_document(doc.path, text, doc.format, encoding, doc.encoding_confidence, doc.lossless)
         return fresh
     return dataclasses.replace(doc, text=text, regions=(Region(0, len(text), Role.BODY),), _line_starts=None)
+
+
+def _in_code(text: str, code: list[tuple[int, int]], starts: list[int], hit: Hit) -> bool:
+    """Whether ``hit`` touches a Markdown code span or block (see :mod:`newslint.markdown_code`): it
+    overlaps one without being whole lines that hold all of it, or one of its edits cuts into one."""
+    touched = overlapping(code, starts, hit.start, hit.end)
+    if touched and not (whole_lines(text, hit.start, hit.end)
+                        and all(hit.start <= s and t <= hit.end for s, t in touched)):
+        return True
+    return any(not (s <= e.start and e.end <= t) and not (e.start <= s and t <= e.end)
+               for e in hit.edits or () for s, t in overlapping(code, starts, e.start, e.end))
