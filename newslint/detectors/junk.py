@@ -513,6 +513,8 @@ class JunkLineDetector(Detector):
                 if tag >= 0 and close >= 0 and ">" not in text[tag:start]:
                     el_start, el_end = tag, close + 1
                     image = text[tag:tag + 4].lower() == "<img"
+            if doc.format is Format.HTML and not image:
+                continue  # a page's own CSS (a style attribute, an @font-face): its template, never its text
             whole = image and not text[line_start:el_start].strip() and not text[el_end:line_end].strip()
             edits: tuple[Edit, ...] | None
             if whole:
