@@ -121,6 +121,20 @@ def test_diff_says_would_fix_and_writes_nothing(tmp_path: Path, capsys) -> None:
     assert post.read_text(encoding="utf-8") == CLEAN
 
 
+def test_diff_lists_a_file_whose_bytes_alone_would_change(tmp_path: Path, capsys) -> None:
+    """NL102 re-encodes a GB18030 file as UTF-8: its text stays, so a text diff is empty, but
+    ``fix --diff`` must still list every file ``fix`` would rewrite (a by-eye review found 12 of the
+    35 files NL102 rewrites in ../shared/corpus missing from the diff, and "in 0 files")."""
+    post = tmp_path / "gbk.txt"
+    data = ("中国人民银行今天宣布，下调存款准备金率。" * 4 + "\n").encode("gb18030")
+    post.write_bytes(data)
+    code, out, err = run(capsys, "fix", "--diff", "--select", "NL102", str(post))
+    assert code == 1 and "Would fix 1 finding in 1 file (NL102: 1)." in err
+    assert out.splitlines() == [f"--- a/{post}\t(bytes rewritten, text unchanged: gb18030 -> utf-8)",
+                                f"+++ b/{post}\t(bytes rewritten, text unchanged: gb18030 -> utf-8)"]
+    assert post.read_bytes() == data
+
+
 # -- 2. fix - prints the fixed text, corpus checks selected or not ------------------------------------
 
 @pytest.mark.parametrize("selection", [[], ["--select", "NL2"], ["--select", "NL201,NL501"]])

@@ -106,7 +106,8 @@ def write_fixed(loaded: SourceFile, outcome: SourceFix, request: RunRequest, res
         result.changed = outcome.new_bytes is not None  # "Fixed 2 findings in 1 file"
     elif outcome.new_bytes is not None:
         if request.diff:
-            result.diff = unified_diff(loaded.display, outcome.old_text, outcome.new_text)
+            result.diff = unified_diff(loaded.display, outcome.old_text, outcome.new_text) or bytes_only_diff(
+                loaded, outcome.new_bytes)
         else:
             assert loaded.path is not None
             try:
@@ -322,6 +323,16 @@ def unified_diff(path: str, old: str, new: str) -> str:
         old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def bytes_only_diff(loaded: SourceFile, new_bytes: bytes) -> str:
+    """The diff of a file whose text stays and whose bytes change (NL102 re-encodes it as UTF-8, a
+    byte-order mark goes): the two headers, labelled with what changes, and no hunk — so ``fix --diff``
+    lists every file ``fix`` would rewrite."""
+    was = f"{loaded.encoding}{' with BOM' if loaded.bom else ''}"
+    now = "utf-8" if not new_bytes.startswith(b"\xef\xbb\xbf") else "utf-8 with BOM"
+    label = f"bytes rewritten, text unchanged: {was} -> {now}" if was != now else "bytes rewritten, text unchanged"
+    return f"--- a/{loaded.display}\t({label})\n+++ b/{loaded.display}\t({label})\n"
 
 
 def write_stdout(text: str) -> None:
