@@ -520,6 +520,30 @@ def _with_sentinel(edit: Edit, region: Region) -> tuple[Edit, ...]:
     return (edit, Edit(edit.end, edit.end, ""))
 
 
+# Markup the text talks about, or code it lists, is the article's content (a tutorial on embedding a
+# widget, a tech story about a ``<script>`` tag): still reported, never removed by a safe fix.
+_TAG_WORD = re.compile(r"[ \t]*(?:tags?|elements?|blocks?|标签|元素)\b", re.I)
+_ARTICLE_BEFORE = re.compile(r"(?:^|[\s(“\"'])(?:a|an|the|your|our|this|that|each|every|one)[ \t]+$", re.I)
+_ONLY_PUNCTUATION_AFTER = re.compile(r"[ \t]*[:.,;!?)”\"']*[ \t]*$")
+_CODE_LINE = re.compile(r"\{\{|\}\}|\{%|%\}|<\?php|\$[A-Za-z_]\w*\s*(?:->|=|\[)|\bfunction\s*\(|=>|\)\s*\{")
+
+
+def talked_about(text: str, start: int, end: int, single: bool) -> bool:
+    """Whether the markup ``text[start:end]`` is the text's subject, not residue: followed by a word
+    for it (``a <script> tag``), a ``single`` tag named after an article and ending its clause
+    (``contains our badge as a <div> :``), or on a line of code (``{{ username }}``, ``$app->get(``)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if _TAG_WORD.match(text, end, line_end):
+        return True
+    if single and _ARTICLE_BEFORE.search(text, line_start, start) and _ONLY_PUNCTUATION_AFTER.match(
+            text, end, line_end):
+        return True
+    # (the rest of the line only: a <script> block's own JavaScript says nothing about its line)
+    return _CODE_LINE.search(text, line_start, start) is not None or _CODE_LINE.search(text, end, line_end) is not None
+
+
 def _shorten(labels: list[str], limit: int = 6) -> str:
     if len(labels) <= limit:
         return "".join(labels)
@@ -546,7 +570,9 @@ class TagDetector(Detector):
                     doc, region, run.start, run.end, breaks=run.breaks, space=run.cells,
                     inner_newlines=run.gap_newlines,
                 )
-                yield Hit(run.start, run.end, {"tags": _shorten(labels), "count": len(labels)}, edits)
+                subject = talked_about(text, run.start, run.end, single=len(labels) == 1)
+                yield Hit(run.start, run.end, {"tags": _shorten(labels), "count": len(labels)}, edits,
+                          Applicability.UNSAFE if subject else None)
 
 
 class CommentDetector(Detector):
@@ -564,7 +590,8 @@ class CommentDetector(Detector):
                 more = len(run.tokens) - 1
                 args = {"comment": run.tokens[0].label, "more": f" (and {more} more)" if more else ""}
                 edits = removal(doc, region, run.start, run.end, inner_newlines=run.gap_newlines)
-                yield Hit(run.start, run.end, args, edits)
+                subject = talked_about(text, run.start, run.end, single=True)
+                yield Hit(run.start, run.end, args, edits, Applicability.UNSAFE if subject else None)
 
 
 class StyleScriptDetector(Detector):
@@ -580,7 +607,9 @@ class StyleScriptDetector(Detector):
             for token in found.tokens:
                 if token.kind in ("block", "lone", "css"):
                     edits = removal(doc, region, token.start, token.end)
-                    yield Hit(token.start, token.end, {"what": token.label, "name": token.name}, edits)
+                    subject = talked_about(text, token.start, token.end, single=token.kind == "lone")
+                    yield Hit(token.start, token.end, {"what": token.label, "name": token.name}, edits,
+                              Applicability.UNSAFE if subject else None)
 
 
 class EntityDetector(Detector):
