@@ -331,3 +331,35 @@ def test_safe_fix_loses_no_text_outside_declared_spans(tmp_path: Path, capsys, m
             elif _is_text(line) and line not in ours:
                 problems.append(f"{name}: line lost outside every declared span: {line[:80]!r}")
     assert not problems, "\n".join(problems[:20])
+
+
+# -- a fixed file must read back as what was written ----------------------------------------------------
+
+_ENGLISH = ("Christmas is upon us – and with that comes Christmas albums. “Michael W. Smith and Friends: The "
+            "Spirit of Christmas,” the new album – from the multi-talented Smith.\n")
+_PROMO = "扫描二维码关注新浪财经官方微信，股民福利来了！\n"
+
+
+@pytest.mark.parametrize("name, content", [
+    ("post.txt", _ENGLISH + "\n" + _PROMO),
+    ("rows.jsonl", json.dumps({"text": _ENGLISH + "\n" + _PROMO}, ensure_ascii=False) + "\n"),
+])
+def test_a_file_kept_in_its_legacy_encoding_is_not_rewritten_into_bytes_read_as_another(
+        tmp_path: Path, capsys, name: str, content: str) -> None:
+    """Kept in GB18030 (NL102 not applied), the file loses its only Chinese line to a safe NL303 fix:
+    the English left, with GB18030's – “ ”, then reads as Big5-HKSCS — the next run would check another
+    text (found by the fuzz campaign, 19:1325, as KOI8-R). The file is left as it was, with a warning."""
+    path = tmp_path / name
+    data = content.encode("gb18030")
+    path.write_bytes(data)
+    assert decode_bytes(data).encoding == "gb18030"
+    code = main(["fix", "--ignore", "NL102", "--no-cache", str(path)])
+    out = capsys.readouterr().out  # (fix reports its warnings with the findings left, on stdout)
+    assert path.read_bytes() == data
+    assert "not rewritten: once fixed, its gb18030 bytes would be read as big5hkscs" in out
+    assert code == 1  # the NL303 finding is left, reported
+    if name.endswith(".jsonl"):
+        return  # (NL102 converts whole text files, not JSONL: iconv does)
+    # converted first (NL102, in the same run), it is fixed
+    assert main(["fix", "--no-cache", str(path)]) == 0
+    assert _PROMO not in path.read_text(encoding="utf-8") and _ENGLISH in path.read_text(encoding="utf-8")

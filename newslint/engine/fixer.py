@@ -169,6 +169,8 @@ def fix_source(
             data = encode_output(outcome.text, outcome.encoding, source.bom)
         except UnicodeEncodeError:
             data = encode_output(outcome.text, "utf-8", source.bom)
+        if not reads_back_as(data, outcome.text):
+            return not_rewritten_misread(source, doc.text, data, linter, problems)
         return SourceFix(doc.text, outcome.text, data, remaining, fixed, problems)
     texts: dict[tuple[int, str], str] = {}
     drop: set[int] = set()
@@ -199,6 +201,8 @@ def fix_source(
     if source.first_record == 1 and format_changed(source, new):
         return not_rewritten_reread(source, old, new, linter, problems)
     data = encode_output(new, source.encoding, source.bom, jsonl=True)
+    if not reads_back_as(data, new):
+        return not_rewritten_misread(source, old, data, linter, problems)
     return SourceFix(old, new, data, remaining, fixed, problems, dropped)
 
 
@@ -247,6 +251,44 @@ def format_changed(source: SourceFile, new_text: str) -> bool:
     file that a fix would leave starting with front matter). Written, it would be checked differently
     next time — and a second ``fix`` would fix more."""
     return detect_format(source.display, new_text) is not source.format
+
+
+def reads_back_as(data: bytes, text: str) -> bool:
+    """Whether the fixed bytes, read again as newslint reads a file, give ``text``. A file kept in its
+    legacy encoding (GB18030 when NL102 is not applied) is re-detected from its new bytes, and a fix
+    that removed most of its Chinese can leave bytes that read better as another code page (KOI8-R):
+    written, the next run would check — and "repair" — a text that is not the article. UTF-8 output
+    reads back as itself (only its validity is judged), so only legacy encodings are decoded again."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        body.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        pass
+    from newslint.decoding import BinaryInputError, decode_bytes
+
+    try:
+        return decode_bytes(data).text == text
+    except BinaryInputError:
+        return False
+
+
+def not_rewritten_misread(
+    source: SourceFile, old: str, data: bytes, linter: Linter, problems: list[InputProblem]
+) -> SourceFix:
+    """The file is left as it is (a warning) and its findings reported as they are: its fixed bytes
+    would be read back as another encoding (see :func:`reads_back_as`)."""
+    from newslint.decoding import BinaryInputError, decode_bytes
+
+    try:
+        misread = decode_bytes(data).encoding
+    except BinaryInputError:
+        misread = "binary data"
+    problems.append(InputProblem(
+        source.display, f"not rewritten: once fixed, its {source.encoding} bytes would be read as {misread}; "
+        f"convert it to UTF-8 first (NL102, or `iconv -f {source.encoding} -t UTF-8`), then fix it", skipped=True))
+    remaining = [f for doc in source.documents for f in linter.check(doc)]  # as they are in the file
+    return SourceFix(old, old, None, remaining, Counter(), problems)
 
 
 def not_rewritten_reread(
