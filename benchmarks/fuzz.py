@@ -1198,6 +1198,14 @@ class Judge:
                 return "loss", problem
             if reencoded:
                 return "reencoded", f"{name}: rewritten as {expected} (was {decoded.encoding}) without a finding"
+            # and newslint itself must read the bytes it wrote as the text it meant: a file kept in a legacy
+            # codec is detected again from its new bytes (19:1325: GB18030 read back as KOI8-R)
+            try:
+                reread = decode_bytes(new)
+            except BinaryInputError:
+                return "reencoded", f"{name}: the fixed file ({expected}) reads back as binary"
+            if reread.text != new_text:
+                return "reencoded", f"{name}: the fixed file ({expected}) reads back as {reread.encoding}: another text"
         return None
 
     def _jsonl_loss(self, name: str, display: str, old: str, new: str, after: dict[str, bytes],

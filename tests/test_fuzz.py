@@ -282,3 +282,23 @@ def test_a_case_is_the_same_in_every_process():
                               text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": hash_seed}, check=True)
         digests.add(proc.stdout.strip())
     assert len(digests) == 1
+
+
+def test_the_judge_reads_a_fixed_file_back_as_newslint_would(tmp_path: Path, monkeypatch) -> None:
+    """``--replay 19:1325``: a GB18030 file kept in GB18030 lost its Chinese to safe fixes, and newslint
+    read the bytes it wrote back as KOI8-R. The judge decoded the new bytes with the old codec only, so
+    it saw nothing wrong there; it now also reads them as newslint does ("reencoded" when that gives
+    another text). Checked both ways: ``fix`` leaves such a file as it was; made to write it, the
+    judge catches it."""
+    from newslint.engine import fixer
+
+    english = ("Christmas is upon us – and with that comes Christmas albums. “Michael W. Smith and Friends: "
+               "The Spirit of Christmas,” the new album – from the multi-talented Smith.\n")
+    data = (english + "\n扫描二维码关注新浪财经官方微信，股民福利来了！\n").encode("gb18030")
+    case = fuzz.Case("encodings", {"post.txt": data}, ["post.txt"], ["--ignore", "NL102"])
+    verdict = fuzz.Judge(tmp_path / "kept", LIMIT).run(case)
+    assert verdict.outcome == "ok", verdict.detail
+    assert (tmp_path / "kept" / "post.txt").read_bytes() == data
+    monkeypatch.setattr(fixer, "reads_back_as", lambda data, text: True)  # the guard removed
+    verdict = fuzz.Judge(tmp_path / "written", LIMIT).run(case)
+    assert verdict.outcome == "reencoded" and "reads back as big5hkscs" in verdict.detail, verdict.detail
