@@ -337,6 +337,8 @@ def fix_container(
         problems.append(InputProblem(source.display, _NOT_REWRITTEN))
         remaining = [f for doc in source.documents for f in linter.check(doc)]
         return SourceFix(old, old, None, remaining, Counter(), problems)
+    if not reads_back_as(data, new):
+        return not_rewritten_misread(source, old, data, linter, problems)
     return SourceFix(old, new, data, remaining, fixed, problems, dropped)
 
 
