@@ -22,26 +22,28 @@ _TICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 
 
-def code_spans(text: str) -> list[tuple[int, int]]:
+def code_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of every fenced block (fence lines included) and inline code span (its
-    backticks included) of ``text``, sorted and disjoint."""
-    if "`" not in text and "~~~" not in text:
+    backticks included) of ``text[start:end]``, sorted and disjoint. The one finder of Markdown code:
+    the markup scanner (``detectors.html``) skips what it returns as well."""
+    end = len(text) if end is None else end
+    if text.find("`", start, end) < 0 and text.find("~~~", start, end) < 0:
         return []
-    blocks = _fenced_blocks(text)
+    blocks = _fenced_blocks(text, start, end)
     spans: list[tuple[int, int]] = []
-    outside = 0
-    for start, end in [*blocks, (len(text), len(text))]:
-        spans.extend(_inline_spans(text, outside, start))
-        if start < end:
-            spans.append((start, end))
-        outside = end
+    outside = start
+    for block_start, block_end in [*blocks, (end, end)]:
+        spans.extend(_inline_spans(text, outside, block_start))
+        if block_start < block_end:
+            spans.append((block_start, block_end))
+        outside = block_end
     return spans
 
 
-def _fenced_blocks(text: str) -> list[tuple[int, int]]:
+def _fenced_blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     blocks = []
     opening = None  # (fence character, length, start of the block)
-    for m in _FENCE.finditer(text):
+    for m in _FENCE.finditer(text, start, end):
         fence, rest = m.group(1), m.group(2)
         if opening is None:
             if fence[0] == "`" and "`" in rest:
@@ -51,25 +53,34 @@ def _fenced_blocks(text: str) -> list[tuple[int, int]]:
             blocks.append((opening[2], m.end()))
             opening = None
     if opening is not None:
-        blocks.append((opening[2], len(text)))
+        blocks.append((opening[2], end))
     return blocks
 
 
 def _inline_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Backtick runs pair with the next run of the same width (found by bisection among the runs of that
+    width) unless a blank line lies between (bisection among the blank lines): no rescanning of text."""
     if text.find("`", start, end) < 0:
         return []
     runs = [(m.start(), m.end()) for m in _TICKS.finditer(text, start, end)]
+    by_width: dict[int, list[int]] = {}
+    for n, (s, e) in enumerate(runs):
+        by_width.setdefault(e - s, []).append(n)
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text, start, end)]
     spans = []
     n = 0
     while n < len(runs):
         open_start, open_end = runs[n]
-        width = open_end - open_start
-        close = next((k for k in range(n + 1, len(runs)) if runs[k][1] - runs[k][0] == width), None)
-        if close is not None and not _BLANK_LINE.search(text, open_end, runs[close][0]):
-            spans.append((open_start, runs[close][1]))
-            n = close + 1
-        else:
-            n += 1  # literal backticks: no run of the same length closes them in the paragraph
+        same = by_width[open_end - open_start]
+        k = bisect.bisect_right(same, n)
+        close = same[k] if k < len(same) else None
+        if close is not None:
+            blank = bisect.bisect_left(blanks, open_end)
+            if blank == len(blanks) or blanks[blank] >= runs[close][0]:
+                spans.append((open_start, runs[close][1]))
+                n = close + 1
+                continue
+        n += 1  # literal backticks: no run of the same length closes them in the paragraph
     return spans
 
 

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import ClassVar, NamedTuple
 
 from newslint.document import Document, Region
+from newslint.markdown_code import code_spans
 from newslint.model import Applicability, Edit, Hit
 from newslint.registry import Detector, Param
 from newslint.suppression import DIRECTIVE
@@ -142,15 +143,6 @@ class _Closers:
         self.found[kind] = (pos, match)
         return match
 
-
-# Markdown code: a fence (checked to start its line in _scan) or a span of N backticks that does not
-# cross a blank line (backtick runs of another length are content).
-_SPAN_SOURCE = r"(?P<tick>`+)(?!`)(?:[^`\r\n]|\r?\n(?![ \t]*\r?\n)|(?<!`)`+(?!`))*?(?<!`)(?P=tick)(?!`)"
-_CODE = re.compile(
-    r"(?P<fence>(?P<ticks>`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:\n[ ]{0,3}(?P=ticks)[`~]*[ \t]*(?=\r?\n|\Z)|\Z))"
-    rf"|(?P<span>{_SPAN_SOURCE})"
-)
-_SPAN_ONLY = re.compile(_SPAN_SOURCE)
 
 # -- CSS rules outside <style> ----------------------------------------------------------------------------
 
@@ -284,29 +276,8 @@ def _scan(text: str, start: int, end: int) -> Scan:
 
 
 def _code_spans(text: str, start: int, end: int) -> list[Token]:
-    """Markdown code fences and spans, leftmost first (only when there are backticks or tildes)."""
-    if text.find("`", start, end) < 0 and text.find("~~~", start, end) < 0:
-        return []
-    found: list[Token] = []
-    pos = start
-    while True:
-        match = _CODE.search(text, pos, end)
-        if match is None:
-            return found
-        begin = match.start()
-        if match.lastgroup == "fence":
-            line_start = text.rfind("\n", 0, begin) + 1
-            if begin - line_start <= 3 and text[line_start:begin].strip(" ") == "":
-                found.append(Token(begin, match.end(), "code"))
-                pos = match.end()
-                continue
-            span = _SPAN_ONLY.match(text, begin, end) if text[begin] == "`" else None
-            if span is None:
-                pos = begin + len(match.group("ticks"))
-                continue
-            match = span
-        found.append(Token(begin, match.end(), "code"))
-        pos = match.end()
+    """Markdown code fences and spans (``markdown_code``): markup inside them is text."""
+    return [Token(s, e, "code") for s, e in code_spans(text, start, end)]
 
 
 def _inside(spans: list[Token], offset: int) -> bool:
