@@ -61,3 +61,48 @@ def test_property_suite_covers_the_builtin_checks() -> None:
     if not {"NL101", "NL201"} <= codes:
         pytest.skip("built-in packs not present yet")
     assert len(SPECS) >= 7
+
+
+# Patterns whose every match starts with a literal (the pattern kind then tries them only there):
+# a top-level alternation of groups (NL605's shape), phrases, a lookbehind before the literal, a
+# literal that overlaps itself, and a prefix that is dense in the text (the plain scan takes over).
+LITERAL_PATTERNS = [
+    "(?P<a>·)[ \\t]*(?P<m>[A-Za-z]{0,5})[ \\t]+(?P<d>·)|(?P<o>（)[ \\t]+(?P<i>[^（）\\n]{0,9}?)[ \\t]*(?P<c>）)",
+    "北京晚报|Share this|责任编辑：\\S+",
+    "(?<=a)ab+",
+    "aa",
+    "a[^a]{0,3}?b|（",
+]
+LITERAL_TEXT = st.lists(st.sampled_from(["·", "（", "）", " ", "\t", "a", "b", "ab", "J", "北京晚报", "Share this",
+                                         "责任编辑：", "x", "\n", "aa"]), max_size=400).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LITERAL_TEXT, st.sampled_from(LITERAL_PATTERNS), st.booleans(), st.integers(0, 8))
+def test_matching_only_at_literals_finds_what_finditer_finds(text: str, pattern: str, trusted: bool,
+                                                              pad: int) -> None:
+    from newslint.detectors import pattern as pattern_module
+    from newslint.packs import load_pack
+    from newslint.registry import build_detector
+
+    spec = next(iter(load_pack_text(load_pack, pattern)))
+    detector = build_detector(spec, trusted=trusted)
+    assert detector.prefixes  # the path under test
+    start, end = min(pad, len(text)), max(min(pad, len(text)), len(text) - pad)
+    expected = [m.span() for m in detector.regex.finditer(text, start, end)]
+    assert [m.span() for m in detector._matches(text, start, end)] == expected
+    long_text = text * (pattern_module._LONG_REGION // max(1, len(text)) + 1)  # the Literal.find path
+    expected = [m.span() for m in detector.regex.finditer(long_text, 0, len(long_text))]
+    assert [m.span() for m in detector._matches(long_text, 0, len(long_text))] == expected
+
+
+def load_pack_text(load_pack: object, pattern: str) -> list[object]:
+    import json
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pack.yml"
+        path.write_text("checks:\n  - code: NL951\n    name: literal-pattern\n    kind: pattern\n"
+                        "    message: 'm'\n    params:\n      pattern: " + json.dumps(pattern) + "\n", encoding="utf-8")
+        return load_pack(path)  # type: ignore[operator,no-any-return]

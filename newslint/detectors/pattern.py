@@ -8,8 +8,8 @@ Chinese text never matches. Such a rule would silently find nothing (Vale #1154)
 Speed: a pack pattern is usually an alternation of phrases (``海量资讯…|股民福利来了！…|Share Pin It…``),
 which CPython's regex engine tries at every candidate character (~7 ns a character, whatever the
 phrases). When every match must begin with one of a few literals (read off the parsed pattern),
-they are looked for first (:class:`Literal`): a region holding none of them is skipped, and the scan
-starts at the first one found.
+they are looked for first (:class:`Literal`): a region holding none of them is skipped, and the
+pattern is tried only where one of them starts (a plain scan takes over where they are dense).
 
 Bounds: a pack pattern is a user's program, and a backtracking engine can take exponential time on
 it (``(a|aa)+$`` on a line of ``a``). :func:`compile_pattern` therefore compiles a user pack's
@@ -62,6 +62,8 @@ def cjk_boundary_problem(pattern: str) -> str | None:
 
 
 _LONG_REGION = 4096
+# Past this many tries at literals closer than this many characters apart on average, scan instead.
+_DENSE_TRIES, _DENSE_GAP = 16, 64
 _COMMON_CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】　…—·")
 
 
@@ -473,19 +475,7 @@ class PatternDetector(Detector):
         if self.non_ascii_only and text.isascii():
             return  # e.g. a Chinese-only pattern on an English document
         for region in self.regions(doc):
-            begin = region.start
-            if self.prefixes is not None:
-                # No match can start before the first of its literals (see the module docstring). In a
-                # short region a plain search costs less than the Python calls that would avoid it.
-                if region.end - region.start < _LONG_REGION:
-                    starts = (text.find(p, region.start, region.end) for p in self.prefixes)
-                else:
-                    starts = (lit.find(text, region.start, region.end) for lit in self.literals or ())
-                found = [i for i in starts if i >= 0]
-                if not found:
-                    continue
-                begin = min(found)
-            for match in self.regex.finditer(text, begin, region.end):
+            for match in self._matches(text, region.start, region.end):
                 start, end = match.span(group) if group else match.span()
                 if start == end or start < 0:
                     continue
@@ -494,3 +484,38 @@ class PatternDetector(Detector):
                 # The template expands against the whole match but replaces only the reported span.
                 edits = None if replacement is None else (Edit(start, end, match.expand(replacement)),)
                 yield Hit(start, end, args, edits)
+
+    def _matches(self, text: str, start: int, end: int) -> Iterator[Any]:
+        """The matches ``finditer`` gives in ``text[start:end]``, tried only where one of the pattern's
+        literals starts when it has them (see the module docstring): a top-level alternation
+        (``(?P<a>·)…|(?P<o>（)…``) is otherwise tried branch by branch at every character. Every match
+        starts with a literal, so trying ``match`` at each occurrence in order finds the same matches
+        (none is empty). Where the literals are dense the plain scan is cheaper: it takes over."""
+        if self.prefixes is None:
+            yield from self.regex.finditer(text, start, end)
+            return
+        if end - start < _LONG_REGION:
+            # In a short region a plain search costs less than the Python calls that would avoid it.
+            finders = [functools.partial(text.find, p) for p in self.prefixes]
+        else:
+            finders = [functools.partial(lit.find, text) for lit in self.literals or ()]
+        upcoming = [find(start, end) for find in finders]
+        pos, tried = start, 0
+        while True:
+            for k, at in enumerate(upcoming):
+                if 0 <= at < pos:
+                    upcoming[k] = finders[k](pos, end)
+            live = [at for at in upcoming if at >= 0]
+            if not live:
+                return
+            candidate = min(live)
+            tried += 1
+            if tried > _DENSE_TRIES and (candidate - start) < tried * _DENSE_GAP:
+                yield from self.regex.finditer(text, candidate, end)
+                return
+            match = self.regex.match(text, candidate, end)
+            if match is None:
+                pos = candidate + 1
+                continue
+            yield match
+            pos = max(match.end(), candidate + 1)
