@@ -106,3 +106,16 @@ def load_pack_text(load_pack: object, pattern: str) -> list[object]:
         path.write_text("checks:\n  - code: NL951\n    name: literal-pattern\n    kind: pattern\n"
                         "    message: 'm'\n    params:\n      pattern: " + json.dumps(pattern) + "\n", encoding="utf-8")
         return load_pack(path)  # type: ignore[operator,no-any-return]
+
+
+URL_TEXT = st.lists(st.sampled_from(["//", "/", "http:", "https:", "HTTPS:", "httpſ:", "h", "www.", "WwW.", "ww",
+                                     "w", ".", "a", "K", "北京", " ", "\n", ")", "）", "<", "'", "x.cn", "_"]),
+                    max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(URL_TEXT)
+def test_dropping_urls_only_where_they_can_start_equals_the_whole_pattern(text: str) -> None:
+    from newslint.dedup.normalize import _URL, drop_urls
+
+    assert drop_urls(text) == _URL.sub(" ", text)

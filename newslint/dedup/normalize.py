@@ -84,6 +84,7 @@ _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _NAV_LINE = re.compile(r"^[ \t|｜]*(?:\[[^\]\n]*\]\([^)\n]*\)[ \t|｜·/]*)+$", re.M)
 _URL = re.compile(r"(?:https?:)?//[^\s<>\"'）)]+|\bwww\.[a-z0-9.-]+(?:/[^\s<>\"'）)]*)?", re.I)
 _NON_WORD = re.compile(r"[\W_]+")
+_WWW = re.compile(r"[wW]{3}\.")  # where the www branch of _URL can start
 _CJK_CLASS = (
     "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
@@ -144,6 +145,37 @@ def drop_boilerplate(text: str, boilerplate: Boilerplate | None) -> str:
     return text if len(kept) == len(lines) else "\n".join(kept)
 
 
+def drop_urls(text: str) -> str:
+    """``_URL.sub(" ", text)``, with the pattern tried only where a match can start: at a ``//`` or
+    the scheme before it (``http:``, ``https:``), or at ``www.`` in any case. The pattern itself has
+    no literal prefix, so ``re`` tried both branches at every character (~80 ns a character, a tenth
+    of NL501+NL502's time on generated news); a match must begin at one of these places, so trying
+    them in order finds the same matches."""
+    starts: set[int] = set()
+    at = text.find("//")
+    while at >= 0:
+        starts.update((at - 6, at - 5, at))
+        at = text.find("//", at + 1)
+    if "www." in text.lower():  # (a cheaper test than the scan, which it lets through exactly when needed)
+        starts.update(m.start() for m in _WWW.finditer(text))
+    if not starts:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        match = _URL.match(text, start)
+        if match is not None:
+            pieces.append(text[pos:start])
+            pieces.append(" ")
+            pos = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 def canonical(text: str) -> str:
     """NFKC, case-folded, punctuation and whitespace collapsed; no spaces at all in CJK text.
 
@@ -151,8 +183,7 @@ def canonical(text: str) -> str:
     no separator, since Chinese has no word spaces and indentation or wrapping must not count;
     other text keeps one space between words.
     """
-    if "//" in text or "www." in text.lower():
-        text = _URL.sub(" ", text)
+    text = drop_urls(text)
     # punctuation goes first: it is what usually makes Chinese text non-NFKC (，：“”), so the
     # costly NFKC pass only runs for the rare full-width letters/digits and compatibility forms
     spaced = _NON_WORD.sub(" ", text)
