@@ -77,12 +77,29 @@ def test_same_answer_as_the_alternation(text: str):
     assert _answer(_search(SOURCES).search(text)) == _alternation_answer(SOURCES, text)
 
 
-def test_case_insensitive_parts_give_no_literal():
-    # re folds ſ to s under IGNORECASE, str.lower does not: a literal from there could miss a match
-    assert required_literals(r"(?i:source)\s*:") == frozenset({":"})
+def test_case_insensitive_parts_give_literals_without_the_letters_re_folds_further():
+    # re folds ſ to s under IGNORECASE, str.lower does not: a literal holding that s could miss a match
+    assert required_literals(r"(?i:source)\s*:") == frozenset({"ource"})
+    assert required_literals(r"(?<![A-Za-z])(?i:all rights reserved)") == frozenset({"all r"})
+    assert required_literals(r"(?i:ski)") is None  # every letter folds to a non-ASCII one too
+    assert required_literals(r"(?i:版权 ALL)") == frozenset({"版权 all"})
+    assert required_literals(r"(?i:(?-i:Sİ)x)") == frozenset({"sİ".lower()})
     assert re.compile(r"(?i:source)").search("ſource")
     search = BranchSearch([r"source"], [re.compile(r"source", re.I)], re.compile(r"(?P<_j0>source)", re.I))
     assert _answer(search.search("ſource")) == (0, 6, 0)
+
+
+FOLDED_SOURCES = [r"(?<![A-Za-z])(?i:all rights reserved)", r"(?i:sign up)\s*(?:now|today)", r"(?i:kiosk)",
+                  r"(?i:版权所有 co)", r"(?i:(?-i:Ab)cd)"]
+# whole matches in other cases, with the letters re folds further (ſ, K KELVIN SIGN, ı, İ), and fragments
+FOLDED_PIECES = ["ALL RIGHTS RESERVED", "all rightſ reserved", "All Rİghts Reserved", "ſign up now", "SIGN UP today",
+                 "\u212aiosk", "KIOſK", "kıosk", "版权所有 CO", "Abcd", "AbCD", "ABcd", "all", " ", "ſ", "x", "up"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FOLDED_PIECES), max_size=12).map("".join))
+def test_scoped_case_insensitive_branches_give_the_alternations_answer(text: str):
+    assert _answer(_search(FOLDED_SOURCES).search(text)) == _alternation_answer(FOLDED_SOURCES, text)
 
 
 def test_a_capital_sigma_is_no_literal():

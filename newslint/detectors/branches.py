@@ -28,6 +28,7 @@ import bisect
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -39,8 +40,11 @@ _UNSTABLE = frozenset(map(ord, "Σ"))  # lowercased by context (σ, or ς at the
 def required_literals(source: str, flags: int = 0) -> frozenset[str] | None:
     """Lowercased strings one of which every match of ``source`` contains, or None if the pattern
     has no such literal (then it must always be searched). They are looked for in the lowercased
-    text, so nothing under a case-insensitive flag counts (``re`` folds ``ſ`` to ``s``, ``str.lower``
-    does not), nor ``Σ`` (lowercased as ``ς`` at the end of a word)."""
+    text. A pattern-wide case-insensitive flag gives None (``BranchSearch`` does not ask), but a
+    scoped one (``(?i:all rights reserved)``) counts the characters that fold only to their two ASCII
+    cases or not at all: ``re`` also folds ``ſ`` to ``s``, ``K`` (Kelvin) to ``k`` and ``ı``/``İ``
+    to ``i``, which ``str.lower`` does not, so those three letters end a literal there (``all r``).
+    ``Σ`` never counts (lowercased as ``ς`` at the end of a word)."""
     from newslint.detectors.pattern import _sre_parse
 
     sre = _sre_parse()
@@ -50,14 +54,31 @@ def required_literals(source: str, flags: int = 0) -> frozenset[str] | None:
         return None
 
 
-def _literals(items: Any, sre: Any) -> frozenset[str] | None:
+def _fold_safe(value: int) -> bool:
+    """Whether every character ``re`` matches with ``chr(value)`` under IGNORECASE lowercases (with
+    ``str.lower``) to ``chr(value).lower()``: an ASCII character other than i, k, s (each of which
+    ``re`` also matches with a non-ASCII letter), or a character without case (CJK, digits, marks of
+    punctuation: no other character lowercases to one of them)."""
+    char = chr(value)
+    if char.isascii():
+        return char.lower() not in "iks"
+    category = unicodedata.category(char)
+    return category == "Lo" or category[0] in "NPSZ"
+
+
+def _literals(items: Any, sre: Any, folded: bool = False) -> frozenset[str] | None:
+    """``folded``: inside a scoped ``(?i:…)`` group (see :func:`required_literals`)."""
     candidates: list[frozenset[str]] = []
     run = ""
+
+    def stable(value: int) -> bool:
+        return value not in _UNSTABLE and (not folded or _fold_safe(value))
+
     for op, av in items:
         char = None
-        if op is sre.LITERAL and av not in _UNSTABLE:
+        if op is sre.LITERAL and stable(av):
             char = chr(av).lower()
-        elif op is sre.IN and av and all(o is sre.LITERAL and v not in _UNSTABLE for o, v in av):
+        elif op is sre.IN and av and all(o is sre.LITERAL and stable(v) for o, v in av):
             lowered = {chr(v).lower() for _, v in av}
             char = lowered.pop() if len(lowered) == 1 else None
         if char is not None:
@@ -67,16 +88,18 @@ def _literals(items: Any, sre: Any) -> frozenset[str] | None:
             candidates.append(frozenset({run}))
             run = ""
         found: frozenset[str] | None = None
-        if op is sre.SUBPATTERN and not av[1] & sre.SRE_FLAG_IGNORECASE:
-            found = _literals(av[-1], sre)
+        if op is sre.SUBPATTERN:
+            _group, added, removed, sub = av
+            inner = (folded or bool(added & sre.SRE_FLAG_IGNORECASE)) and not removed & sre.SRE_FLAG_IGNORECASE
+            found = _literals(sub, sre, inner)
         elif op is sre.BRANCH:
-            alternatives = [_literals(branch, sre) for branch in av[1]]
+            alternatives = [_literals(branch, sre, folded) for branch in av[1]]
             if all(alternatives):
                 found = frozenset().union(*alternatives)  # type: ignore[arg-type]
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
-            found = _literals(av[2], sre)
+            found = _literals(av[2], sre, folded)
         elif op is sre.IN:
-            chars = [chr(v).lower() for o, v in av if o is sre.LITERAL and v not in _UNSTABLE]
+            chars = [chr(v).lower() for o, v in av if o is sre.LITERAL and stable(v)]
             if len(chars) == len(av):
                 found = frozenset(chars)
         if found:
