@@ -90,6 +90,49 @@ def test_raw_and_analysed_english_pair_alike() -> None:
     assert pairs_raw == pairs_packed and [(p.en, p.zh) for p in pairs_raw] == [(0, 1)]
 
 
+def test_chinese_only_runs_never_extract_names(monkeypatch) -> None:
+    """A batch without an English document keeps its Chinese ones raw, and a run without English
+    documents never analyses them; a batch with one analyses them at once, as summarise would."""
+    import newslint.names.analyze as analyze
+    import newslint.names.extract as extract
+    from newslint.names.analyze import RAW_CHINESE, raw_summary, summarise
+    from newslint.names.pairing import find_pairs
+
+    detector = _detector("NL503")
+    zh_docs = _seed_docs(1, 4)
+    fields = (*detector.p["link_fields"], *detector.p["shared_fields"])
+    for doc in zh_docs:  # the deferred entry analyses to the summary the map would have made
+        assert raw_summary(_roundtrip(detector.map(doc))) == summarise(doc, fields)
+
+    def boom(*args, **kwargs):
+        raise AssertionError("Chinese names extracted in a run without English documents")
+
+    monkeypatch.setattr(extract, "extract_names", boom)
+    monkeypatch.setattr(analyze, "_zh", boom)
+    batch = [_roundtrip(e) for e in detector.map_finish([detector.map_start(d) for d in zh_docs])]
+    assert [e[0] for e in batch] == [RAW_CHINESE, RAW_CHINESE]
+    assert find_pairs(list(enumerate(batch))) == ([], None)
+    monkeypatch.undo()
+
+    mixed = _seed_docs(0, 1, 4)
+    packed = detector.map_finish([detector.map_start(d) for d in mixed])
+    assert [e[0] for e in packed] == ["en:text", "zh", "zh"]
+
+
+def test_chinese_entries_deferred_to_the_reduce_pair_alike() -> None:
+    """English and Chinese documents in different map batches (Chinese left raw) pair as in one."""
+    from newslint.names.pairing import find_pairs
+
+    detector = _detector("NL503")
+    docs = _seed_docs(0, 1, 4)
+    together = [_roundtrip(e) for e in detector.map_finish([detector.map_start(d) for d in docs])]
+    apart = [_roundtrip(detector.map(d)) for d in docs]  # one batch each: the Chinese stay raw
+    assert [e[0] for e in apart] == ["en:text", "zh:text", "zh:text"]
+    pairs_together, _ = find_pairs(list(enumerate(together)))
+    pairs_apart, _ = find_pairs(list(enumerate(apart)))
+    assert pairs_together == pairs_apart and [(p.en, p.zh) for p in pairs_apart] == [(0, 1)]
+
+
 def test_raw_entry_keeps_the_name_context_after_the_body() -> None:
     """The title context of a name reads 40 characters past it, beyond the body when the name ends it."""
     from newslint.names.analyze import raw_summary, summarise

@@ -9,7 +9,8 @@ contexts and head features only when it holds a romanised name.
 
 What the maps store is cheaper than that: the pairing map (NL503/NL601, :func:`map_entry`) keeps an
 English document raw, and the reduce analyses it only when the run holds Chinese documents (an
-English-only run never computes anchors); NL602 (:func:`english_spans`) keeps only the name and
+English-only run never computes anchors); a Chinese document likewise, unless its batch holds an
+English one (a Chinese-only run never extracts names); NL602 (:func:`english_spans`) keeps only the name and
 place spans, as flat lists. The body text is kept as it is for the name alignment of confirmed pairs
 (:mod:`newslint.names.render`); compressing it cost more CPU than the bytes it saved.
 """
@@ -152,9 +153,9 @@ def _chinese(body: str) -> tuple[int, str] | None:
     return None
 
 
-def _analyse(doc: Document, meta_fields: tuple[str, ...], defer_english: bool = False) -> Summary | list:
-    """The document's summary; with ``defer_english``, an English document's deferred entry instead
-    (see :func:`map_entry`)."""
+def _analyse(doc: Document, meta_fields: tuple[str, ...], defer: bool = False) -> Summary | list:
+    """The document's summary; with ``defer``, a Chinese or English document's deferred entry
+    instead (see :func:`map_entry`)."""
     bounds = _bounds(doc)
     if bounds is None:
         return Summary(doc.path, "")
@@ -163,8 +164,10 @@ def _analyse(doc: Document, meta_fields: tuple[str, ...], defer_english: bool = 
     meta = _front_matter(doc, meta_fields)
     zh = _chinese(body)
     if zh is not None:
-        return _zh(doc, body, zh[1], zh[0], meta, start, first_end)
-    if defer_english:
+        if defer:
+            return [RAW_CHINESE, doc.path, meta, start, first_end, zh[0], zh[1]]
+        return _zh(doc.path, zh[1], zh[0], meta, start, first_end)
+    if defer:
         return [RAW_ENGLISH, doc.path, meta, start, end, first_end, doc.text[:end + _CTX_AFTER]]
     return english_summary(doc.path, doc.text, bounds, meta)
 
@@ -174,18 +177,32 @@ def _analyse(doc: Document, meta_fields: tuple[str, ...], defer_english: bool = 
 # Whether it is analysed depends on the run (only when it holds Chinese documents, which the map
 # cannot know), so the reduce does it: an English-only run never pays for anchors and name contexts.
 RAW_ENGLISH = "en:text"
+# A deferred Chinese entry: the body without tags (what the analysis reads) and where it is. The
+# map analyses it at once when its batch of documents holds an English one (the run pairs, and the
+# work is spread over the map's workers: ``names.detectors``); otherwise the reduce does, and only
+# when some other batch holds an English document: a Chinese-only run never extracts names.
+RAW_CHINESE = "zh:text"
+RAW_KINDS = (RAW_ENGLISH, RAW_CHINESE)
 
 
 def map_entry(doc: Document, meta_fields: tuple[str, ...]) -> Summary | list:
-    """The pairing map's value: a Chinese (or body-less) document's :class:`Summary`, or for an
-    English one ``[RAW_ENGLISH, path, meta, start, end, first_line_end, text]`` (a list: plain data
-    that encodes at C speed), analysed later by :func:`raw_summary` exactly as :func:`summarise`
-    would have."""
-    return _analyse(doc, meta_fields, defer_english=True)
+    """The pairing map's first value: a body-less document's :class:`Summary`, or a deferred entry —
+    ``[RAW_ENGLISH, path, meta, start, end, first_line_end, text]`` or ``[RAW_CHINESE, path, meta,
+    start, first_line_end, han, plain]`` (lists: plain data that encodes at C speed) — analysed later
+    by :func:`raw_summary` exactly as :func:`summarise` would have."""
+    return _analyse(doc, meta_fields, defer=True)
+
+
+def is_raw(entry: object, kind: str | None = None) -> bool:
+    """Whether ``entry`` is a deferred entry (of ``kind``: ``RAW_ENGLISH`` or ``RAW_CHINESE``)."""
+    return type(entry) is list and bool(entry) and (entry[0] in RAW_KINDS if kind is None else entry[0] == kind)
 
 
 def raw_summary(entry: list) -> Summary:
-    """The :class:`Summary` of a deferred English entry (see :func:`map_entry`)."""
+    """The :class:`Summary` of a deferred entry (see :func:`map_entry`)."""
+    if entry[0] == RAW_CHINESE:
+        _, path, meta, start, first_end, han, plain = entry
+        return _zh(path, plain, han, meta, start, first_end)
     _, path, meta, start, end, first_end, text = entry
     return english_summary(path, text, (start, end, first_end), meta)
 
@@ -212,7 +229,7 @@ def flat_spans(names: list[NameSpan], places: list[PlaceSpan]) -> list[list]:
             [v for x in places for v in (x.start, x.end, x.surface, x.key)]]
 
 
-def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], start: int, first_end: int) -> Summary:
+def _zh(path: str, plain: str, han: int, meta: dict[str, str], start: int, first_end: int) -> Summary:
     from newslint.names.anchors import zh_anchors
     from newslint.names.extract import extract_names
 
@@ -222,7 +239,7 @@ def _zh(doc: Document, body: str, plain: str, han: int, meta: dict[str, str], st
     title = meta.get("title", "")
     dates = zh_dates(plain)
     return Summary(
-        path=doc.path,
+        path=path,
         lang="zh",
         length=han,
         body_start=start,

@@ -3,7 +3,8 @@
 NL503, NL601 and NL602 are corpus checks: ``map`` summarises each document (names, numbers, place
 words, offsets; see :mod:`newslint.names.analyze`), ``reduce`` pairs translations and compares names
 across the run. The pairing map keeps English documents raw: the reduce analyses them only when the
-run holds Chinese ones. NL603 is a plain document check driven by user glossaries.
+run holds Chinese ones; Chinese documents too, unless their batch holds an English one. NL603 is a
+plain document check driven by user glossaries.
 """
 
 from __future__ import annotations
@@ -33,12 +34,34 @@ class _NamesCorpus(CorpusDetector):
     min_documents: ClassVar[int] = 2  # a pair needs two documents
 
     def map(self, doc: Document) -> Any:
+        return self.map_finish([self.map_start(doc)])[0]
+
+    def map_start(self, doc: Document) -> Any:
+        """A document's deferred entry (its language, bounds and text: no analysis yet)."""
         from newslint.names.analyze import map_entry
+
+        return map_entry(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
+
+    def map_finish(self, started: list[Any]) -> list[Any]:
+        """The stored entries of a batch. English documents stay raw: the reduce analyses them only
+        when the run holds Chinese ones. Chinese ones are analysed here when the batch holds an
+        English document (the run pairs, and the work is spread over the map's workers); otherwise
+        they stay raw too, and the reduce analyses them only if the run holds English documents
+        after all: a Chinese-only run never extracts a name."""
+        from newslint.names.analyze import RAW_CHINESE, RAW_ENGLISH, is_raw, raw_summary
         from newslint.names.pairing import pack
 
-        entry = map_entry(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
-        # an English document is kept raw and analysed in reduce, only when the run holds Chinese ones
-        return entry if isinstance(entry, list) else pack(entry, tuple(self.p["shared_fields"]))
+        shared = tuple(self.p["shared_fields"])
+        pairing = any(is_raw(entry, RAW_ENGLISH) for entry in started)
+        out = []
+        for entry in started:
+            if is_raw(entry, RAW_CHINESE):
+                out.append(pack(raw_summary(entry), shared) if pairing else entry)
+            elif is_raw(entry, RAW_ENGLISH):
+                out.append(entry)
+            else:
+                out.append(pack(entry, shared))  # a body-less document's summary
+        return out
 
     def map_key(self) -> tuple:
         # NL503 and NL601 summarise a document the same way: the runner maps and stores it once

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newslint.names.analyze import RAW_ENGLISH, Summary, raw_summary
+from newslint.names.analyze import RAW_CHINESE, RAW_ENGLISH, RAW_KINDS, Summary, raw_summary
 from newslint.names.data import SURNAME_KEY, TITLE_KEYWORDS
 from newslint.names.romanize import Romanised, fold, romanise
 
@@ -338,18 +338,19 @@ def pack(s: Summary, shared_fields: Iterable[str] = ("source_url",)) -> Packed:
 
 
 def _lang(entry: Summary | Packed) -> str:
-    """The language of a map entry (a summary, a packed one or a deferred English one)."""
+    """The language of a map entry (a summary, a packed one or a deferred one)."""
     if isinstance(entry, Summary):
         return entry.lang
-    return "en" if entry[0] == RAW_ENGLISH else entry[0]
+    return "en" if entry[0] == RAW_ENGLISH else "zh" if entry[0] == RAW_CHINESE else entry[0]
 
 
 class _Analysed:
-    """The summaries of deferred English entries (:func:`newslint.names.analyze.map_entry`), analysed
-    when first needed and kept while their text stays under a budget: the first pass analyses every
-    English document, the last needs those with a candidate again (in a small run, all of them)."""
+    """The summaries of deferred entries (:func:`newslint.names.analyze.map_entry`), analysed when
+    first needed and kept while their text stays under a budget: the first pass analyses every
+    English document, the last needs those with a candidate again (in a small run, all of them); a
+    deferred Chinese document is analysed when the pairing first reads its blocking keys."""
 
-    BUDGET = 16_000_000  # characters of English text kept analysed (beyond: analysed again if wanted)
+    BUDGET = 16_000_000  # characters of text kept analysed (beyond: analysed again if wanted)
 
     def __init__(self) -> None:
         self._kept: dict[int, Summary] = {}
@@ -368,7 +369,7 @@ class _Analysed:
 def _unpacked(entry: Summary | Packed, i: int = -1, analysed: _Analysed | None = None) -> Summary:
     if isinstance(entry, Summary):
         return entry
-    if entry[0] == RAW_ENGLISH:
+    if entry[0] in RAW_KINDS:
         return (analysed or _Analysed()).get(i, entry)
     from newslint.datafile import loads_body
 
@@ -444,7 +445,7 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
     if not side.count:
         return [], None
     targets = {value for meta in side.meta.values() for value in meta.values()}
-    zh, usable = _wanted_chinese(summaries, side.keys, targets, zh_count, shared_fields)
+    zh, usable = _wanted_chinese(summaries, side.keys, targets, zh_count, shared_fields, analysed)
     explicit = _explicit(side.meta, zh, link_fields, shared_fields)
     found = candidates(side.keys, zh, zh_count, usable)
     wanted = set(explicit) | {e for e, cands in found.items() if cands}
@@ -470,10 +471,11 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
 
 def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: dict[int, tuple[str, ...]],
                     targets: set[str], zh_count: int, shared_fields: tuple[str, ...],
-                    ) -> tuple[dict[int, Summary], set[str] | None]:
+                    analysed: _Analysed | None = None) -> tuple[dict[int, Summary], set[str] | None]:
     """The Chinese summaries that can matter: all of them in a small run; else those sharing two
     usable blocking keys (held by at most :data:`MAX_POSTINGS` Chinese documents of the run) with an
     English document, and those an English link (``targets``) can name. Also returns the usable keys."""
+    analysed = analysed or _Analysed()  # (deferred Chinese entries, analysed once each)
     small = len(en_keys) * zh_count <= ALL_PAIRS_LIMIT
     by_key: dict[str, list[int]] = defaultdict(list)
     usable: set[str] = set()
@@ -482,9 +484,11 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: 
             for key in keys:
                 by_key[key].append(e)
         postings: dict[str, int] = defaultdict(int)  # Chinese documents per key (keys English documents hold)
-        for _, entry in summaries:
+        for z, entry in summaries:
             if entry is None:
                 continue
+            if not isinstance(entry, Summary) and entry[0] == RAW_CHINESE:
+                entry = analysed.get(z, entry)
             lang, keys, _ = _facts(entry, shared_fields)
             if lang == "zh":
                 for key in keys & by_key.keys():
@@ -494,6 +498,8 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: 
     for z, entry in summaries:
         if entry is None:
             continue
+        if not isinstance(entry, Summary) and entry[0] == RAW_CHINESE:
+            entry = analysed.get(z, entry)
         lang, keys, names = _facts(entry, shared_fields)
         if lang != "zh":
             continue
