@@ -187,30 +187,30 @@ def test_no_false_pair_on_the_shared_corpus() -> None:
 
 def test_summaries_are_small_and_stored_as_data() -> None:
     from newslint.datafile import dump_body, loads_body
-    from newslint.names.analyze import RAW_ENGLISH, raw_summary, summarise
+    from newslint.names.analyze import RAW_CHINESE, RAW_ENGLISH, raw_summary, summarise
 
     docs = load_docs([seed(0), seed(1)])
     detector = corpus_detectors()[0]
     fields = (*detector.p["link_fields"], *detector.p["shared_fields"])
+    # one document a batch: each kept raw, analysed in the reduce exactly as the map would have
+    for doc, kind in zip(docs, (RAW_ENGLISH, RAW_CHINESE), strict=True):
+        entry = loads_body(dump_body(detector.map(doc)))
+        assert entry[0] == kind and raw_summary(entry) == summarise(doc, fields)
+        assert len(entry[-1]) <= len(doc.text)
+    # mapped as the engine maps a task holding both languages: both analysed and packed
     langs = []
-    # mapped as the engine maps a task: a batch holding an English document packs the Chinese ones
     batch = detector.map_finish([detector.map_start(doc) for doc in docs])
     for doc, mapped in zip(docs, batch, strict=True):
         entry = loads_body(dump_body(mapped))
-        if entry[0] == RAW_ENGLISH:
-            # an English document is kept raw and analysed in reduce, exactly as the map would have
-            assert raw_summary(entry) == summarise(doc, fields)
-            assert len(entry[-1]) <= len(doc.text)
-            langs.append("en")
-            continue
         lang, keys, names, payload, stats = entry  # packed: keys readable without the summary
         full = loads_body(payload)
-        assert lang == "zh" and full.lang == lang and not stats
+        assert full == summarise(doc, fields) and full.lang == lang
+        assert bool(stats) == (lang == "en")  # an English document's name keys, anchors and links
         # small but for the body text the name alignment needs
-        assert len(dump_body(entry)) - len(full.body.encode("utf-8")) < len(doc.text.encode("utf-8")) * 0.75
+        assert len(dump_body(entry)) - len((full.body or "").encode("utf-8")) < len(doc.text.encode("utf-8")) * 0.75
         assert keys and all(isinstance(k, str) for k in keys)
         langs.append(lang)
-    assert sorted(langs) == ["en", "zh"]
+    assert langs == ["en", "zh"]
 
 
 def test_english_only_runs_never_import_pypinyin() -> None:

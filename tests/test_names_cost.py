@@ -92,7 +92,7 @@ def test_raw_and_analysed_english_pair_alike() -> None:
 
 def test_chinese_only_runs_never_extract_names(monkeypatch) -> None:
     """A batch without an English document keeps its Chinese ones raw, and a run without English
-    documents never analyses them; a batch with one analyses them at once, as summarise would."""
+    documents never analyses them; a batch with both languages analyses all at once."""
     import newslint.names.analyze as analyze
     import newslint.names.extract as extract
     from newslint.names.analyze import RAW_CHINESE, raw_summary, summarise
@@ -116,11 +116,11 @@ def test_chinese_only_runs_never_extract_names(monkeypatch) -> None:
 
     mixed = _seed_docs(0, 1, 4)
     packed = detector.map_finish([detector.map_start(d) for d in mixed])
-    assert [e[0] for e in packed] == ["en:text", "zh", "zh"]
+    assert [e[0] for e in packed] == ["en", "zh", "zh"]
 
 
 def test_chinese_entries_deferred_to_the_reduce_pair_alike() -> None:
-    """English and Chinese documents in different map batches (Chinese left raw) pair as in one."""
+    """English and Chinese documents in different map batches (left raw) pair as in one (analysed)."""
     from newslint.names.pairing import find_pairs
 
     detector = _detector("NL503")

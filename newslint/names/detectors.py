@@ -2,8 +2,8 @@
 
 NL503, NL601 and NL602 are corpus checks: ``map`` summarises each document (names, numbers, place
 words, offsets; see :mod:`newslint.names.analyze`), ``reduce`` pairs translations and compares names
-across the run. The pairing map keeps English documents raw: the reduce analyses them only when the
-run holds Chinese ones; Chinese documents too, unless their batch holds an English one. NL603 is a
+across the run. The pairing map analyses a batch of documents that holds both languages; otherwise it
+keeps them raw, and the reduce analyses them only when the run holds the other language. NL603 is a
 plain document check driven by user glossaries.
 """
 
@@ -43,22 +43,21 @@ class _NamesCorpus(CorpusDetector):
         return map_entry(doc, tuple(self.p["link_fields"]) + tuple(self.p["shared_fields"]))
 
     def map_finish(self, started: list[Any]) -> list[Any]:
-        """The stored entries of a batch. English documents stay raw: the reduce analyses them only
-        when the run holds Chinese ones. Chinese ones are analysed here when the batch holds an
-        English document (the run pairs, and the work is spread over the map's workers); otherwise
-        they stay raw too, and the reduce analyses them only if the run holds English documents
-        after all: a Chinese-only run never extracts a name."""
+        """The stored entries of a batch. When it holds documents in both languages the run pairs,
+        so every document is analysed here (the work spread over the map's workers, not left to the
+        one process that reduces). Otherwise they stay raw, and the reduce analyses them only if
+        the run holds the other language after all: a Chinese-only run never extracts a name, an
+        English-only one never computes an anchor."""
         from newslint.names.analyze import RAW_CHINESE, RAW_ENGLISH, is_raw, raw_summary
         from newslint.names.pairing import pack
 
         shared = tuple(self.p["shared_fields"])
-        pairing = any(is_raw(entry, RAW_ENGLISH) for entry in started)
+        pairing = (any(is_raw(entry, RAW_ENGLISH) for entry in started)
+                   and any(is_raw(entry, RAW_CHINESE) for entry in started))
         out = []
         for entry in started:
-            if is_raw(entry, RAW_CHINESE):
+            if is_raw(entry):
                 out.append(pack(raw_summary(entry), shared) if pairing else entry)
-            elif is_raw(entry, RAW_ENGLISH):
-                out.append(entry)
             else:
                 out.append(pack(entry, shared))  # a body-less document's summary
         return out
