@@ -226,6 +226,11 @@ class CorpusDetector(Detector):
     # A check comparing documents with each other has nothing to say about a single one; the runner
     # then skips its map (and the libraries it would import) for a one-document run.
     min_documents: ClassVar[int] = 1
+    # The most applicable fix its hits give themselves (``Hit.applicability``, which overrides the
+    # check's ``fix:`` setting); None: they never set one. A fix run re-checks the corpus between
+    # writes only with checks whose fixes it may apply (``fixer.may_fix``); a kind that does not say
+    # is taken to give safe ones.
+    hit_applicability: ClassVar[Applicability | None] = Applicability.SAFE
 
     def detect(self, doc: Document) -> Iterable[Hit]:
         return ()

@@ -668,6 +668,48 @@ def test_fix_settles_corpus_checks_on_the_fixed_text(tmp_path: Path, capsys) -> 
     assert code == 0 and path.read_bytes() == before and "Fixed" not in out, out
 
 
+def test_fix_runs_report_only_corpus_checks_once_on_the_text_as_written(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The names checks have no fix a plain ``fix`` applies: they stay out of the corpus passes between
+    writes and run once, at the end, so what they report is located in the text as written (a
+    ``check`` right after reports the same)."""
+    from newslint.names.detectors import TranslationPairDetector
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    for number in ("000", "001"):  # an English MT and its Chinese original, which has safe fixes
+        source = next(seeds.glob(f"{number}_*.txt"))
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    calls: list[int] = []
+    original = TranslationPairDetector.reduce
+    monkeypatch.setattr(TranslationPairDetector, "reduce", lambda self, s: (calls.append(1), original(self, s))[1])
+    code, out, err = run(capsys, "fix", "--no-cache", "--jobs", "1", "--format", "json", str(tmp_path))
+    assert code == 1, out + err
+    names = [f for f in json.loads(out) if f["code"] in ("NL503", "NL601")]
+    assert len(calls) == 1 and names, (calls, out)
+    code, out, err = run(capsys, "check", "--no-cache", "--jobs", "1", "--format", "json", str(tmp_path))
+    assert [f for f in json.loads(out) if f["code"] in ("NL503", "NL601")] == names
+
+
+def test_which_corpus_checks_take_part_in_a_fix_runs_passes(monkeypatch) -> None:
+    """By the check's ``fix:`` setting, or by the fixes its kind's hits give themselves; a kind that
+    does not say (a third-party one) is taken to give safe ones, so it always takes part."""
+    import dataclasses
+
+    from newslint.model import Applicability
+    from newslint.packs import builtin_pack_paths, load_packs
+    from newslint.registry import CorpusDetector
+
+    specs = {s.code: s for s in load_packs(builtin_pack_paths()) if s.scope.value == "corpus"}
+    assert {c for c, s in specs.items() if fixer.may_fix(s, False)} == {"NL501"}
+    assert {c for c, s in specs.items() if fixer.may_fix(s, True)} >= {"NL403", "NL501", "NL601", "NL602"}
+    assert not fixer.may_fix(specs["NL502"], True)
+
+    class Unknown(CorpusDetector):
+        kind = "unknown-corpus-kind"
+
+    monkeypatch.setattr(fixer, "detector_class", lambda kind: Unknown)
+    assert fixer.may_fix(dataclasses.replace(specs["NL502"], fix=Applicability.NONE), False)
+
+
 def test_a_fix_that_would_change_how_the_file_is_read_is_not_written(tmp_path: Path, capsys) -> None:
     """An ``.html`` file that starts with a stray U+FEFF before front matter: removing it would make
     the file Markdown on the next run (checked differently, fixed differently). It is left as it is,

@@ -192,6 +192,7 @@ _COMMON_PARAMS: dict[str, Param] = {
 
 class _DedupBase(CorpusDetector):
     min_documents = 2
+    hit_applicability = None  # (the check's ``fix:`` decides: NL501 drops records, NL502 has no fix)
 
     def __init__(self, check: CheckSpec) -> None:
         from newslint.dedup.normalize import compile_boilerplate

@@ -139,6 +139,7 @@ def _heading(raw: str, next_raw: str | None) -> bool:
 class CorpusBoilerplateDetector(CorpusDetector):
     kind: ClassVar[str] = "corpus-boilerplate"
     min_documents = 3
+    hit_applicability = None  # (the check's ``fix:`` decides)
     params: ClassVar[dict[str, Param]] = {
         "min_documents": Param(int, default=3, doc="different articles of one source that must share the line"),
         "min_fraction": Param(float, default=0.0, doc="…and at least this share of the source's documents"),

@@ -23,7 +23,8 @@ from newslint.engine.records import TaskResult
 from newslint.engine.request import CorpusFixes, RunOutput, RunRequest
 from newslint.inputs import SourceFile, encode_output, render_container, render_jsonl
 from newslint.linter import FixOutcome, Linter, applicable
-from newslint.model import Finding
+from newslint.model import Applicability, Finding
+from newslint.registry import CheckSpec, detector_class
 from newslint.report import InputProblem
 from newslint.spool import FindingLog
 
@@ -40,14 +41,20 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
     what the corpus checks see (two articles that differed only by an entity are duplicates once it
     is fixed), so after a pass that wrote files the corpus is checked again, and fixed again if it
     has to be: a second ``fix`` finds nothing more, and the corpus findings left are located in the
-    text as written. ``run_pass`` runs one pass (check or fix) of a request."""
-    corpus_specs = request.corpus_specs
+    text as written. Only the corpus checks whose findings this run may apply take part in those
+    passes; the others (the names checks, NL502, NL403 without ``--unsafe-fixes``) are checked once,
+    at the end, on the text as written. ``run_pass`` runs one pass (check or fix) of a request."""
     document_specs = request.document_specs
+    fixing = [s for s in request.corpus_specs if may_fix(s, request.unsafe_fixes)]
+    reporting = [s for s in request.corpus_specs if not may_fix(s, request.unsafe_fixes)]
     writes = not request.diff and request.stdin_data is None and request.output_dir is None
     # (else the next pass would see the old text)
 
-    def check_corpus() -> tuple[dict[tuple[str, int | None, str | None], list[Finding]], list[Finding]]:
-        first = run_pass(dataclasses.replace(request, fix=False, diff=False, specs=corpus_specs, cache=False,
+    def check_corpus(specs: list[CheckSpec]) -> tuple[dict[tuple[str, int | None, str | None], list[Finding]],
+                                                    list[Finding]]:
+        if not specs:
+            return {}, []
+        first = run_pass(dataclasses.replace(request, fix=False, diff=False, specs=specs, cache=False,
                                              render=None, output_dir=None))
         groups: dict[tuple[str, int | None, str | None], list[Finding]] = {}
         reported: list[Finding] = []
@@ -58,7 +65,7 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
                 reported.append(finding)
         return groups, reported
 
-    groups, reported = check_corpus()
+    groups, reported = check_corpus(fixing)
     fixed: Counter[str] = Counter()
     changed: dict[str, None] = {}
     for _ in range(MAX_CORPUS_FIX_ROUNDS):
@@ -68,7 +75,7 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
         if not writes or not output.changed_paths:
             break
         applied = {path for path, _record, _field in groups}
-        groups, reported = check_corpus()  # on the text as written
+        groups, reported = check_corpus(fixing)  # on the text as written
         if not groups and not applied - set(output.changed_paths):
             break
         # else a file whose corpus fixes kept it from being written (dropping its duplicate records
@@ -76,6 +83,9 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
         # and a second ``fix`` must find nothing to do
     else:  # still not settled: what is left to fix is reported, not applied
         reported.extend(f for group in groups.values() for f in group)
+    unexpected, rest = check_corpus(reporting)  # once, on the text as written
+    reported.extend(rest)
+    reported.extend(f for group in unexpected.values() for f in group)  # (none: may_fix said so; never hidden)
     output.result.findings = FindingLog.of(sorted([*output.result.findings, *reported], key=Finding.sort_key))
     output.result.checks = {s.code: s for s in request.specs}
     output.result.fixed = fixed
@@ -83,6 +93,15 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
         output.changed_paths = list(changed)
         output.result.files_changed = len(changed)
     return output
+
+
+def may_fix(spec: CheckSpec, unsafe: bool) -> bool:
+    """Whether a corpus check's findings can carry a fix that this run applies: by its ``fix:``
+    setting, or by the fixes its kind's hits give themselves (``CorpusDetector.hit_applicability``;
+    a kind that does not say is taken to give safe ones)."""
+    applied = (Applicability.SAFE, Applicability.UNSAFE) if unsafe else (Applicability.SAFE,)
+    own = getattr(detector_class(spec.kind), "hit_applicability", Applicability.SAFE)
+    return spec.fix in applied or own in applied
 
 
 def fix_loaded(loaded: SourceFile, linter: Linter, request: RunRequest, result: TaskResult) -> SourceFix:

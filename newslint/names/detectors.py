@@ -31,6 +31,7 @@ _TWO_CAPITALISED_WORDS = re.compile(r"[A-Z][a-z’']+[ -][A-Z][a-z]")
 
 class _NamesCorpus(CorpusDetector):
     params: ClassVar[dict[str, Param]] = dict(_PAIR_PARAMS)
+    hit_applicability = Applicability.UNSAFE  # NL601's renamings, never safe; NL503 has no fix
     min_documents: ClassVar[int] = 2  # a pair needs two documents
 
     def map(self, doc: Document) -> Any:
@@ -152,6 +153,7 @@ class NameVariantDetector(CorpusDetector):
     """NL602: one person or place spelled several ways in the run."""
 
     kind: ClassVar[str] = "name-variant"
+    hit_applicability = Applicability.UNSAFE  # a respelling, never safe
     params: ClassVar[dict[str, Param]] = {
         "min_given_letters": Param(int, default=4, doc="shorter given names are never compared (Wang Wei/Wang Wen)"),
         "min_ratio": Param((int, float), default=80, doc="rapidfuzz ratio two given names must reach"),
