@@ -119,3 +119,39 @@ def test_dropping_urls_only_where_they_can_start_equals_the_whole_pattern(text: 
     from newslint.dedup.normalize import _URL, drop_urls
 
     assert drop_urls(text) == _URL.sub(" ", text)
+
+
+JSON_TEXT = st.text(alphabet=st.sampled_from(['"', "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "\u2028", "é", "北",
+                                               "\U0001f600", "\ud800", "a", " ", "/", "<"]), max_size=12)
+POSITION = st.builds(lambda line, column: __import__("newslint.model", fromlist=["Position"]).Position(line, column),
+                     st.integers(1, 5), st.integers(1, 30))
+
+
+@st.composite
+def findings(draw: st.DrawFn) -> object:
+    from newslint.model import Applicability, Edit, Finding, Fix, Severity
+
+    start = draw(st.integers(0, 40))
+    end = start + draw(st.integers(0, 10))
+    fix = None
+    if draw(st.booleans()):
+        edits = tuple(Edit(a, a + draw(st.integers(0, 12)), draw(JSON_TEXT))
+                      for a in draw(st.lists(st.integers(0, 60), max_size=3)))
+        fix = Fix(edits, draw(st.sampled_from(list(Applicability))), draw(st.sampled_from(["", "why"])),
+                  draw(st.sampled_from([None, "gb18030"])))
+    location = draw(POSITION)
+    same_line = draw(st.booleans())
+    end_location = type(location)(location.line, location.column + end - start) if same_line else draw(POSITION)
+    return Finding(draw(st.sampled_from(["NL101", "NL403"])), draw(JSON_TEXT), draw(st.sampled_from(list(Severity))),
+                   draw(JSON_TEXT), draw(JSON_TEXT), start, end, location, end_location,
+                   draw(st.none() | st.integers(0, 10**6)), draw(st.none() | JSON_TEXT), fix)
+
+
+@settings(max_examples=400, deadline=None)
+@given(findings())
+def test_a_findings_json_line_is_json_dumps_of_its_object(finding: object) -> None:
+    import json
+
+    from newslint.reporters.jsonfmt import finding_json, finding_object
+
+    assert finding_json(finding) == json.dumps(finding_object(finding), ensure_ascii=False)

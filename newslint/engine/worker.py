@@ -35,11 +35,9 @@ def line_renderer(render: str | None, unsafe: bool) -> Callable[[Finding], str] 
     if render is None:
         return None
     if render == "json":
-        import json
+        from newslint.reporters.jsonfmt import finding_json
 
-        from newslint.reporters.jsonfmt import finding_object
-
-        return lambda f: json.dumps(finding_object(f), ensure_ascii=False)
+        return finding_json
     if render == "text":
         from newslint.reporters.text import finding_line
 

@@ -48,7 +48,9 @@ def _lines(result: RunResult, options: ReportOptions) -> Iterator[str]:
     findings = result.findings
     if isinstance(findings, FindingLog) and findings.rendered == "json" and not options.statistics:
         return findings.lines()  # rendered by the workers
-    return (json.dumps(obj, ensure_ascii=False) for obj in _objects(result, options))
+    if options.statistics:
+        return (json.dumps(obj, ensure_ascii=False) for obj in _objects(result, options))
+    return (finding_json(finding) for finding in ordered(result.findings))
 
 
 def _objects(result: RunResult, options: ReportOptions) -> Iterator[dict[str, Any]]:
@@ -57,6 +59,39 @@ def _objects(result: RunResult, options: ReportOptions) -> Iterator[dict[str, An
         return
     for finding in ordered(result.findings):
         yield finding_object(finding)
+
+
+def finding_json(finding: Finding) -> str:
+    """``json.dumps(finding_object(finding), ensure_ascii=False)``, written out directly: the same
+    text (strings escaped by the same C function ``json`` uses), without building the dictionaries
+    first — a corpus run renders a report line per finding, by the hundred thousand."""
+    fix = finding.fix
+    fix_text = "null"
+    if fix is not None:
+        edits = ", ".join(
+            f'{{"content": {_str(edit.replacement)}, "start": {edit.start}, "end": {edit.end}, '
+            f'"location": {_pos(edit_position(finding, edit.start))}, '
+            f'"end_location": {_pos(edit_position(finding, edit.end))}}}'
+            for edit in sorted(fix.edits)
+        )
+        fix_text = (f'{{"applicability": {_str(fix.applicability.value)}, '
+                    f'"message": {_str(fix.message) if fix.message else "null"}, '
+                    f'"encoding": {"null" if fix.encoding is None else _str(fix.encoding)}, "edits": [{edits}]}}')
+    path = _str(finding.path)
+    return (f'{{"code": {_str(finding.code)}, "name": {_str(finding.name)}, '
+            f'"severity": {_str(finding.severity.value)}, "message": {_str(finding.message)}, '
+            f'"filename": {path}, "path": {path}, '
+            f'"record": {"null" if finding.record is None else int(finding.record)}, '
+            f'"field": {"null" if finding.field_name is None else _str(finding.field_name)}, '
+            f'"location": {_pos(finding.location)}, "end_location": {_pos(finding.end_location)}, '
+            f'"start": {int(finding.start)}, "end": {int(finding.end)}, "fix": {fix_text}}}')
+
+
+def _pos(pos: Position | None) -> str:
+    return "null" if pos is None else f'{{"row": {int(pos.line)}, "column": {int(pos.column)}}}'
+
+
+_str = json.encoder.encode_basestring  # what json.dumps(…, ensure_ascii=False) escapes strings with
 
 
 def _position(pos: Position | None) -> dict[str, int] | None:
