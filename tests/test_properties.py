@@ -81,11 +81,14 @@ LITERAL_TEXT = st.lists(st.sampled_from(["·", "（", "）", " ", "\t", "a", "b"
 @given(LITERAL_TEXT, st.sampled_from(LITERAL_PATTERNS), st.booleans(), st.integers(0, 8))
 def test_matching_only_at_literals_finds_what_finditer_finds(text: str, pattern: str, trusted: bool,
                                                               pad: int) -> None:
+    from pathlib import Path
+
     from newslint.detectors import pattern as pattern_module
-    from newslint.packs import load_pack
+    from newslint.packs import parse_check
     from newslint.registry import build_detector
 
-    spec = next(iter(load_pack_text(load_pack, pattern)))
+    spec = parse_check({"code": "NL951", "name": "literal-pattern", "kind": "pattern", "message": "m",
+                        "params": {"pattern": pattern}}, Path("test.yml"), 0)
     detector = build_detector(spec, trusted=trusted)
     assert detector.prefixes  # the path under test
     start, end = min(pad, len(text)), max(min(pad, len(text)), len(text) - pad)
@@ -94,18 +97,6 @@ def test_matching_only_at_literals_finds_what_finditer_finds(text: str, pattern:
     long_text = text * (pattern_module._LONG_REGION // max(1, len(text)) + 1)  # the Literal.find path
     expected = [m.span() for m in detector.regex.finditer(long_text, 0, len(long_text))]
     assert [m.span() for m in detector._matches(long_text, 0, len(long_text))] == expected
-
-
-def load_pack_text(load_pack: object, pattern: str) -> list[object]:
-    import json
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "pack.yml"
-        path.write_text("checks:\n  - code: NL951\n    name: literal-pattern\n    kind: pattern\n"
-                        "    message: 'm'\n    params:\n      pattern: " + json.dumps(pattern) + "\n", encoding="utf-8")
-        return load_pack(path)  # type: ignore[operator,no-any-return]
 
 
 URL_TEXT = st.lists(st.sampled_from(["//", "/", "http:", "https:", "HTTPS:", "httpſ:", "h", "www.", "WwW.", "ww",

@@ -45,8 +45,10 @@ def run_fix(request: RunRequest, run_pass: Callable[[RunRequest], RunOutput]) ->
     passes; the others (the names checks, NL502, NL403 without ``--unsafe-fixes``) are checked once,
     at the end, on the text as written. ``run_pass`` runs one pass (check or fix) of a request."""
     document_specs = request.document_specs
-    fixing = [s for s in request.corpus_specs if may_fix(s, request.unsafe_fixes)]
-    reporting = [s for s in request.corpus_specs if not may_fix(s, request.unsafe_fixes)]
+    fixing: list[CheckSpec] = []
+    reporting: list[CheckSpec] = []
+    for spec in request.corpus_specs:
+        (fixing if may_fix(spec, request.unsafe_fixes) else reporting).append(spec)
     writes = not request.diff and request.stdin_data is None and request.output_dir is None
     # (else the next pass would see the old text)
 

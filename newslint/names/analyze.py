@@ -7,10 +7,10 @@ front-matter fields for explicit translation links. Every English document gets 
 translation that renders every name wrongly must still pair (that is when NL601 matters); the name
 contexts and head features only when it holds a romanised name.
 
-What the maps store is cheaper than that: the pairing map (NL503/NL601, :func:`map_entry`) keeps an
-English document raw, and the reduce analyses it only when the run holds Chinese documents (an
-English-only run never computes anchors); a Chinese document likewise, unless its batch holds an
-English one (a Chinese-only run never extracts names); NL602 (:func:`english_spans`) keeps only the name and
+What the maps store is cheaper than that: the pairing map (NL503/NL601, :func:`map_entry`) analyses
+the documents of a batch that holds both languages and keeps the others raw, for the reduce to analyse
+only when the run holds the other language (an English-only run never computes anchors, a
+Chinese-only one never extracts names); NL602 (:func:`english_spans`) keeps only the name and
 place spans, as flat lists. The body text is kept as it is for the name alignment of confirmed pairs
 (:mod:`newslint.names.render`); compressing it cost more CPU than the bytes it saved.
 """
@@ -174,13 +174,12 @@ def _analyse(doc: Document, meta_fields: tuple[str, ...], defer: bool = False) -
 
 # A deferred English entry, what the pairing map stores for an English document: the text up to
 # the body's end plus the 40 characters the name contexts read after a name, and where the body is.
-# Whether it is analysed depends on the run (only when it holds Chinese documents, which the map
-# cannot know), so the reduce does it: an English-only run never pays for anchors and name contexts.
+# A deferred Chinese entry: the body without tags (what the analysis reads) and where it is. Either
+# is analysed in the map when its batch of documents holds both languages (the run pairs, and the
+# work is spread over the map's workers: ``names.detectors``); otherwise the reduce does it, and only
+# when the run holds the other language: an English-only run never pays for anchors and name
+# contexts, a Chinese-only one never extracts names.
 RAW_ENGLISH = "en:text"
-# A deferred Chinese entry: the body without tags (what the analysis reads) and where it is. The
-# map analyses it at once when its batch of documents holds an English one (the run pairs, and the
-# work is spread over the map's workers: ``names.detectors``); otherwise the reduce does, and only
-# when some other batch holds an English document: a Chinese-only run never extracts names.
 RAW_CHINESE = "zh:text"
 RAW_KINDS = (RAW_ENGLISH, RAW_CHINESE)
 

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newslint.names.analyze import RAW_CHINESE, RAW_ENGLISH, RAW_KINDS, Summary, raw_summary
+from newslint.names.analyze import RAW_CHINESE, RAW_ENGLISH, RAW_KINDS, Summary, is_raw, raw_summary
 from newslint.names.data import SURNAME_KEY, TITLE_KEYWORDS
 from newslint.names.romanize import Romanised, fold, romanise
 
@@ -356,6 +356,10 @@ class _Analysed:
         self._kept: dict[int, Summary] = {}
         self._chars = 0
 
+    def resolved(self, i: int, entry: Summary | Packed, kind: str) -> Summary | Packed:
+        """``entry``, analysed if it is a deferred entry of ``kind`` (any other as it is)."""
+        return self.get(i, entry) if is_raw(entry, kind) else entry  # type: ignore[arg-type]
+
     def get(self, i: int, entry: list) -> Summary:
         summary = self._kept.get(i)
         if summary is None:
@@ -439,8 +443,7 @@ def find_pairs(summaries: Iterable[tuple[int, Summary | Packed]], threshold: flo
     analysed = _Analysed()
     for i, entry in summaries:
         if entry is not None and _lang(entry) == "en":
-            if not isinstance(entry, Summary) and entry[0] == RAW_ENGLISH:
-                entry = analysed.get(i, entry)  # a deferred English document is analysed here, once
+            entry = analysed.resolved(i, entry, RAW_ENGLISH)  # a deferred English document is analysed here, once
             side.add(i, entry, link_fields + shared_fields)
     if not side.count:
         return [], None
@@ -487,9 +490,7 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: 
         for z, entry in summaries:
             if entry is None:
                 continue
-            if not isinstance(entry, Summary) and entry[0] == RAW_CHINESE:
-                entry = analysed.get(z, entry)
-            lang, keys, _ = _facts(entry, shared_fields)
+            lang, keys, _ = _facts(analysed.resolved(z, entry, RAW_CHINESE), shared_fields)
             if lang == "zh":
                 for key in keys & by_key.keys():
                     postings[key] += 1
@@ -498,8 +499,7 @@ def _wanted_chinese(summaries: Iterable[tuple[int, Summary | Packed]], en_keys: 
     for z, entry in summaries:
         if entry is None:
             continue
-        if not isinstance(entry, Summary) and entry[0] == RAW_CHINESE:
-            entry = analysed.get(z, entry)
+        entry = analysed.resolved(z, entry, RAW_CHINESE)
         lang, keys, names = _facts(entry, shared_fields)
         if lang != "zh":
             continue

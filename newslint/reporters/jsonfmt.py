@@ -46,19 +46,18 @@ def write_lines(result: RunResult, options: ReportOptions, out: TextIO) -> None:
 
 def _lines(result: RunResult, options: ReportOptions) -> Iterator[str]:
     findings = result.findings
-    if isinstance(findings, FindingLog) and findings.rendered == "json" and not options.statistics:
+    if options.statistics:
+        return (json.dumps(obj, ensure_ascii=False) for obj in statistics(findings, result.unsafe_fixes_enabled))
+    if isinstance(findings, FindingLog) and findings.rendered == "json":
         return findings.lines()  # rendered by the workers
-    if options.statistics:
-        return (json.dumps(obj, ensure_ascii=False) for obj in _objects(result, options))
-    return (finding_json(finding) for finding in ordered(result.findings))
+    return (finding_json(finding) for finding in ordered(findings))
 
 
-def _objects(result: RunResult, options: ReportOptions) -> Iterator[dict[str, Any]]:
-    if options.statistics:
-        yield from statistics(result.findings, result.unsafe_fixes_enabled)
-        return
-    for finding in ordered(result.findings):
-        yield finding_object(finding)
+_str = json.encoder.encode_basestring  # what json.dumps(…, ensure_ascii=False) escapes strings with
+
+
+def _pos(pos: Position | None) -> str:
+    return "null" if pos is None else f'{{"row": {int(pos.line)}, "column": {int(pos.column)}}}'
 
 
 def finding_json(finding: Finding) -> str:
@@ -85,13 +84,6 @@ def finding_json(finding: Finding) -> str:
             f'"field": {"null" if finding.field_name is None else _str(finding.field_name)}, '
             f'"location": {_pos(finding.location)}, "end_location": {_pos(finding.end_location)}, '
             f'"start": {int(finding.start)}, "end": {int(finding.end)}, "fix": {fix_text}}}')
-
-
-def _pos(pos: Position | None) -> str:
-    return "null" if pos is None else f'{{"row": {int(pos.line)}, "column": {int(pos.column)}}}'
-
-
-_str = json.encoder.encode_basestring  # what json.dumps(…, ensure_ascii=False) escapes strings with
 
 
 def _position(pos: Position | None) -> dict[str, int] | None:
