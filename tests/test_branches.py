@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newslint.detectors.branches import BranchSearch, required_literals
+from newslint.detectors.branches import BranchSearch, LiteralScan, required_literals
 
 SOURCES = [
     r"(?:下载|安装)\S{0,4}(?:APP|客户端)",
@@ -129,3 +129,22 @@ def test_junk_widgets_against_their_candidates_match_as_the_whole_list():
     found = [detector._widget_line(text, c) for text, c in zip(WIDGET_LINES, candidates, strict=True)]
     assert found == [detector._widget_line(text, None) for text in WIDGET_LINES]
     assert sum(f is not None for f in found) >= 8
+
+
+LITERAL_PIECES = ["ab", "b", "abc", "扫码", "码", "😀", "\ud800", "\n", "x", "A"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(LITERAL_PIECES), max_size=6).map("".join), max_size=5))
+def test_literal_scan_finds_what_find_finds(texts: list[str]):
+    """Every literal in every text, overlapping ones too, none across two texts; lone surrogates
+    (JSON text may hold them) in the texts and in a literal."""
+    literals = ["ab", "b", "abc", "扫码", "码x", "😀a", "\ud800b", "b\nx", "x\n"]
+    scan = LiteralScan(literals)
+    assert scan.present(texts) == [{i for i, literal in enumerate(literals) if literal in text} | (
+        {i for i, literal in enumerate(literals) if "\ud800" in literal and literal.replace("\ud800", "\ufffd") in text}
+    ) for text in texts]
+
+
+def test_a_text_with_a_lone_surrogate_is_scanned():
+    assert _search(SOURCES).candidates(["\ud800返回顶部", "x"]) == [frozenset({2}), frozenset()]

@@ -4,10 +4,9 @@ A large alternation of lookbehinds, classes and bounded repeats (the ``junk-line
 prefix, so ``re`` tries every branch at every position of the text: a few hundred microseconds per
 unit. Most branches need a literal to match (``扫码``, ``follow``, ``版权``), and most units hold none of
 them. So the literals every branch requires are derived once from the parsed pattern
-(:func:`required_literals`), each filed under its rarest character (``扫``, ``版``, ``w``). The units of
-a document are case-folded and joined, one character class finds which of those characters occur, and
-only their literals are looked for (``str.find``, in C at memory speed). One regex of all the literals
-was slower: its first characters (``的``, a space, most Latin letters) occur everywhere. A unit is then
+(:func:`required_literals`), and the case-folded units of a document are scanned for all of them at
+once by an Aho–Corasick automaton (:class:`LiteralScan`). One regex of all the literals was slower: its
+first characters (``的``, a space, most Latin letters) occur everywhere. A unit is then
 searched only with the branches whose literals it holds, each on its own (most have a literal prefix
 ``re`` skips to).
 
@@ -111,27 +110,42 @@ def _literals(items: Any, sre: Any, folded: bool = False) -> frozenset[str] | No
     return max(candidates, key=lambda c: min(len(x) for x in c))
 
 
-_LETTERS_BY_FREQUENCY = "etaoinsrhldcumfpgwybvkxjqz"  # English, most frequent first
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _rarity(char: str) -> int:
-    """How rarely ``char`` occurs in news text, roughly: a literal is looked for only in documents
-    holding its rarest character, so that character should be one most documents lack."""
-    if char.isspace() or char.isdigit() or char in ".,:;'\"-()":
-        return 0
-    if char in _LETTERS_BY_FREQUENCY:
-        return 1 + _LETTERS_BY_FREQUENCY.index(char)
-    if char.isascii():
-        return 30  # other ASCII punctuation: markup, breadcrumbs
-    rank = _zh_rank().get(char)
-    return 10_000 if rank is None else 100 + rank
+class LiteralScan:
+    """Which of a set of literals occur in each of a list of texts, in one pass of an Aho–Corasick
+    automaton (``ahocorasick_rs``, in Rust) over the texts joined: every occurrence, overlapping ones
+    included, whatever the number of literals. (It replaced a scan for each literal's rarest character
+    followed by ``str.find`` for every literal filed under the characters found: a common letter such
+    as ``w`` brought a few dozen ``find`` calls per document.)"""
 
+    def __init__(self, literals: Sequence[str]) -> None:
+        import ahocorasick_rs
 
-@functools.lru_cache(maxsize=1)
-def _zh_rank() -> dict[str, int]:
-    from newslint.charfreq import ZH
+        self.literals = list(literals)
+        # (str patterns; a literal holding a lone surrogate cannot be one: see :meth:`present`)
+        self._automaton = ahocorasick_rs.AhoCorasick([_SURROGATE.sub("\ufffd", x) for x in self.literals])
 
-    return {char: rank for rank, char in enumerate(ZH)}
+    def present(self, texts: Sequence[str]) -> list[set[int]]:
+        """For each text, the indexes of the literals it holds (a literal across two texts is in neither)."""
+        found: list[set[int]] = [set() for _ in texts]
+        if not texts:
+            return found
+        joined = "\n".join(texts)
+        ends = list(itertools.accumulate(len(text) + 1 for text in texts))  # (one past each text's join)
+        try:
+            matches = self._automaton.find_matches_as_indexes(joined, overlapping=True)
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON text may hold one) cannot go to the automaton as UTF-8. Each becomes
+            # U+FFFD, one character for one: offsets stay, and a literal seen only thanks to the swap
+            # (one holding U+FFFD or a surrogate) is only a candidate more, checked by its regex.
+            matches = self._automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", joined), overlapping=True)
+        for index, start, end in matches:
+            unit = bisect.bisect_right(ends, start)
+            if end < ends[unit]:  # not across the joins
+                found[unit].add(index)
+        return found
 
 
 class BranchSearch:
@@ -153,35 +167,24 @@ class BranchSearch:
             for literal in found or ():
                 owners.setdefault(literal, set()).add(index)
         self.owners = {literal: frozenset(indices) for literal, indices in owners.items()}
-        # Each literal is filed under its rarest character; one character class finds the ones present.
-        self.by_key: dict[str, list[tuple[str, frozenset[int]]]] = {}
-        for literal, indices in sorted(self.owners.items()):
-            self.by_key.setdefault(max(literal, key=_rarity), []).append((literal, indices))
-        self.keys = re.compile("[" + "".join(map(re.escape, sorted(self.by_key))) + "]") if self.by_key else None
+        self._scan: tuple[LiteralScan, list[frozenset[int]]] | None = None  # built on first use
 
     def candidates(self, texts: Sequence[str]) -> list[frozenset[int] | None]:
         """For each text, the branches that may match it (None: it needs the whole alternation).
 
-        The texts are case-folded and joined, one character class finds which literals' rarest
-        characters occur, and only those literals are looked for (``str.find``), once in all the
-        texts: a document costs one scan and a few substring searches, a line without any literal
-        nothing of its own."""
+        The texts are case-folded and scanned once, all together, for every branch's literals
+        (:class:`LiteralScan`): a document costs one pass, a line without any literal nothing of its own."""
         if not self.separable:
             return [None] * len(texts)
         found: list[frozenset[int]] = [self.always] * len(texts)
-        if self.keys is None or not texts:
+        if not self.owners or not texts:
             return found
-        lowered = [text.lower() for text in texts]
-        joined = "\n".join(lowered)
-        ends = list(itertools.accumulate(len(low) + 1 for low in lowered))  # (one past each text's join)
-        present = [entry for key in set(self.keys.findall(joined)) for entry in self.by_key[key]]
-        for literal, indices in present:
-            at = joined.find(literal)
-            while at >= 0:
-                unit = bisect.bisect_right(ends, at)
-                if at + len(literal) < ends[unit]:  # not across the joins
-                    found[unit] = found[unit] | indices
-                at = joined.find(literal, at + 1)
+        if self._scan is None:
+            self._scan = (LiteralScan(list(self.owners)), list(self.owners.values()))
+        scan, owners = self._scan
+        for unit, present in enumerate(scan.present([text.lower() for text in texts])):
+            for index in present:
+                found[unit] = found[unit] | owners[index]
         return found
 
     def search(self, text: str) -> tuple[re.Match[str], int] | None:
