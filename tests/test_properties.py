@@ -146,3 +146,13 @@ def test_a_findings_json_line_is_json_dumps_of_its_object(finding: object) -> No
     from newslint.reporters.jsonfmt import finding_json, finding_object
 
     assert finding_json(finding) == json.dumps(finding_object(finding), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["，", "（", "）", "：", "　", "Ａ", "～", "！", "\uff5f", "\u3001"]),
+                          st.text(max_size=4)), max_size=20).map("".join))
+def test_narrowing_wide_forms_equals_translating_with_the_table(text: str) -> None:
+    """NL403's full-width forms, replaced kind by kind: the same text as ``str.translate`` with the table."""
+    from newslint.detectors.corpus_boilerplate import _WIDE, _narrow
+
+    assert _narrow(text) == text.translate({ord(char): narrow for char, narrow in _WIDE.items()})
