@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newslint.datafile import dump_body, loads_body
+from newslint.datafile import findings as finding_data
 from newslint.model import Applicability, Finding, Severity
 
 
@@ -192,10 +193,9 @@ def seal_findings(findings: list[Finding], line: Callable[[Finding], str] | None
     findings.sort(key=Finding.sort_key)
     first = findings[0].sort_key() if findings else ()
     last = findings[-1].sort_key() if findings else ()
-    entries: list[Any] = findings
     if line is not None:
-        entries = [(f.sort_key(), line(f)) for f in findings]
-    return dumps(entries), len(findings), first, last, FindingStats.of(findings)
+        return dumps([(f.sort_key(), line(f)) for f in findings]), len(findings), first, last, FindingStats.of(findings)
+    return dumps(finding_data(findings)), len(findings), first, last, FindingStats.of(findings)
 
 
 class FindingLog:

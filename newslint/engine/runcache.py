@@ -24,6 +24,7 @@ from typing import Any
 
 from newslint.cache import CACHE_DIR, ResultCache, Signature, config_fingerprint, read_signed, signature
 from newslint.datafile import DataError, loads_body
+from newslint.datafile import findings as finding_data
 from newslint.engine.plan import Task, task_name
 from newslint.engine.records import DocRef, TaskResult
 from newslint.engine.request import RunRequest
@@ -302,7 +303,7 @@ def _whole_entry(results: list[TaskResult]) -> tuple[list[TaskResult], list[tupl
             stats = FindingStats()
             for *_, part in sealed:
                 stats.update(part)
-            run[0].sealed_findings = (dumps(entries), len(entries), sealed[0][2], sealed[-1][3], stats)
+            run[0].sealed_findings = (dumps(finding_data(entries)), len(entries), sealed[0][2], sealed[-1][3], stats)
             for r in run[1:]:
                 r.sealed_findings = _NO_FINDINGS
         run.clear()
