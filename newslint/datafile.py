@@ -43,7 +43,8 @@ FORMAT_VERSION = 2
 
 _ARRAY = 3  # an array.array: typecode + bytes
 # markers: empty extensions that open an array holding a tuple, a record, a set, a frozenset
-_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS = 10, 11, 12, 13, 14, 15
+_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS, _PAIRS = 10, 11, 12, 13, 14, 15, 16
+_MARKERS = (_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS, _PAIRS)
 _ARRAY_CODES = frozenset("bBhHiIlLqQfd")
 
 # Short name in the data → where the class lives. Only these can ever be built from a file.
@@ -308,17 +309,41 @@ _INT64 = (-(2**63), 2**63 - 1)  # what the index column (``array("q")``) holds
 
 
 def pairs(items: list[tuple[int, Any]]) -> Any:
-    """What to write for a list of ``(int, value)`` pairs: :class:`Columns` when every value is a
-    record of one type with fields (a task's map summaries), else the list itself."""
+    """What to write for a list of ``(int, value)`` pairs (a task's map summaries): :class:`Columns`
+    when every value is a record of one type with fields, :class:`Paired` for other values, else the
+    list itself."""
     if not items:
         return items
-    cls = type(items[0][1]) if type(items[0]) is tuple and len(items[0]) == 2 else None
-    record = _columnar(cls) if cls is not None else None
-    if record is None or not all(
-            type(item) is tuple and len(item) == 2 and type(item[0]) is int and _INT64[0] <= item[0] <= _INT64[1]
-            and type(item[1]) is cls for item in items):
+    if not all(type(item) is tuple and len(item) == 2 and type(item[0]) is int and _INT64[0] <= item[0] <= _INT64[1]
+               for item in items):
         return items
+    cls = type(items[0][1])
+    record = _columnar(cls)
+    if record is None or not all(type(item[1]) is cls for item in items):
+        return Paired(items)
     return Columns(items, record, paired=True)
+
+
+class Paired:
+    """``(int, value)`` pairs written as the array of the numbers and the list of the values: one
+    marker for all of them, where a tuple each took a marker and a decoder hook each (a corpus reduce
+    reads every document's summary up to four times)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[int, Any]]) -> None:
+        self.items = items
+
+    def packed(self) -> list[Any]:
+        return [_MARKS[_PAIRS], array("q", [i for i, _ in self.items]), [v for _, v in self.items]]
+
+
+def _paired(values: list[Any]) -> list[tuple[int, Any]]:
+    """The pairs of a :class:`Paired` array."""
+    if len(values) != 3 or type(values[1]) is not array or values[1].typecode != "q" or type(values[2]) is not list \
+            or len(values[1]) != len(values[2]):
+        raise DataError("pairs: not an index and values of one length")
+    return list(zip(values[1].tolist(), values[2], strict=True))
 
 
 def _marker(code: int) -> Any:
@@ -335,10 +360,10 @@ def _default(obj: Any) -> Any:
     ``array.array`` extension."""
     cls = type(obj)
     if not _MARKS:
-        _MARKS.update((code, _marker(code)) for code in (_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS))
+        _MARKS.update((code, _marker(code)) for code in _MARKERS)
     if cls is tuple:
         return [_MARKS[_TUPLE], *obj]
-    if cls is Columns or cls is FindingColumns:
+    if cls is Columns or cls is FindingColumns or cls is Paired:
         return obj.packed()
     if cls is set or cls is frozenset:
         return [_MARKS[_SET if cls is set else _FROZENSET], *obj]
@@ -369,7 +394,7 @@ class _Mark:
         self.code = code
 
 
-_MARK_OF = {code: _Mark(code) for code in (_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS)}
+_MARK_OF = {code: _Mark(code) for code in _MARKERS}
 
 
 class _Decoder:
@@ -404,6 +429,8 @@ class _Decoder:
             return _record_named(values[1]).build(values[2:])
         if code == _COLUMNS:
             return _columns(values)
+        if code == _PAIRS:
+            return _paired(values)
         if code == _FINDINGS:
             from newslint.finding_columns import ColumnsError, build
 

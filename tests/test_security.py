@@ -10,6 +10,7 @@ import json
 import os
 import pickle
 import shutil
+from array import array
 from pathlib import Path
 
 import pytest
@@ -297,9 +298,30 @@ def test_summaries_are_written_as_columns_and_read_back_as_pairs() -> None:
     refs = [DocRef("a.md", None, None, array("l", [0, 4])), DocRef("b.jsonl", 2, "text", array("l", [0]), 3, 9)]
     assert isinstance(datafile.records(refs), datafile.Columns)
     assert loads_body(dump_body(datafile.records(refs))) == refs
-    # mixed or plain values stay a plain list
-    for mixed in ([(1, summaries[0][1]), (2, "x")], [(1, 2)], [("1", summaries[0][1])], [(2**63, summaries[0][1])]):
-        assert datafile.pairs(mixed) is mixed
+    # mixed or plain values: the numbers as one array, the values as one list, read back as the pairs
+    for mixed in ([(1, summaries[0][1]), (2, "x")], [(1, 2)], [(0, ("a", [1, (2,)])), (-5, None)]):
+        packed = datafile.pairs(mixed)
+        assert isinstance(packed, datafile.Paired)
+        assert loads_body(dump_body(packed)) == mixed
+    # numbers that are not int64: a plain list
+    for odd in ([("1", summaries[0][1])], [(2**63, summaries[0][1])], [(True, 1)]):
+        assert datafile.pairs(odd) is odd
+
+
+@pytest.mark.parametrize("values", [
+    [],  # no index nor values
+    [array("q", [1, 2]), ["x"]],  # of two lengths
+    [array("l", [1]), ["x"]],  # another array type
+    [[1], ["x"]],  # a list for the index
+    [array("q", [1]), ("x",)],  # a tuple for the values
+])
+def test_pairs_that_do_not_match_are_data_errors(values: list) -> None:
+    import msgpack
+
+    data = msgpack.packb([msgpack.ExtType(datafile._PAIRS, b""), *values], default=datafile._default,
+                         use_bin_type=True, strict_types=True)
+    with pytest.raises(DataError, match="pairs"):
+        loads_body(data)
 
 
 def _columns(name: str, count, index, *columns) -> bytes:

@@ -61,13 +61,13 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?
 
 class _Summary(NamedTuple):
     """One document's candidate lines, laid out to unpickle fast and count with numpy: the reduce
-    reads every summary four times. (Pickled as a plain tuple: see :meth:`CorpusBoilerplateDetector.map`.)"""
+    reads every summary four times. (Written as a plain list: see :meth:`CorpusBoilerplateDetector.map_finish`.)"""
 
     source: str
     body: int  # 64-bit digest of the body: identical bodies count once
     keys: bytes  # uint64 per candidate line: hash of its normalised text
     spans: bytes  # int64 × 4 per line: line start and end (break included), visible text start and end
-    shown: tuple[str, ...]  # the visible text of each line, for the message
+    shown: list[str]  # the visible text of each line, for the message
     sketch: bytes  # uint32: the _SKETCH smallest hashes of the body's words (sorted)
     masks: bytes  # uint64: which sketch entries the rest of the body holds, then each candidate line
     headings: bytes  # uint64 per heading (normalised like a line): never reported, anywhere
@@ -170,7 +170,8 @@ class CorpusBoilerplateDetector(CorpusDetector):
         wanted = self.p["min_text_chars"]
         self._letters = re.compile(r"[^\W\d_]" + r"[\W\d_]*[^\W\d_]" * (wanted - 1) if wanted > 0 else "")
 
-    def map(self, doc: Document) -> _Summary:
+    def map(self, doc: Document) -> list:
+        """The document's summary: a list laid out as :class:`_Summary`."""
         return self.map_finish([self.map_start(doc)])[0]
 
     def map_start(self, doc: Document) -> tuple:
@@ -226,14 +227,15 @@ class CorpusBoilerplateDetector(CorpusDetector):
         digest = hashlib.blake2b("\0".join(bodies).encode("utf-8", "surrogatepass"), digest_size=8).digest()
         words = (sample, _clean("\n".join(rest), nfkc=False)) if keys else None
         return (self._source(doc), int.from_bytes(digest, "little"), b"".join(keys), spans.tobytes(),
-                tuple(shown_lines), words, b"".join(headings))
+                shown_lines, words, b"".join(headings))
 
-    def map_finish(self, started: list[tuple]) -> list[_Summary]:
+    def map_finish(self, started: list[tuple]) -> list[list]:
         """The summaries of documents :meth:`map_start` read, their sketches made together."""
         wanted = [s[5] for s in started if s[5] is not None]
         sketches = iter(_sketches(wanted))
-        # a plain tuple: unpickling a NamedTuple calls its class, four passes × millions of documents
-        return [(*s[:5], *(next(sketches) if s[5] is not None else (b"", b"")), s[6])  # type: ignore[misc]
+        # plain lists: the reduce reads each summary four times, and a list decodes without a marker (a
+        # tuple is a marked array, a NamedTuple a record built through its class)
+        return [[*s[:5], *(next(sketches) if s[5] is not None else (b"", b"")), s[6]]  # type: ignore[misc]
                 for s in started]
 
     def _articles(self, holders: list[bytes], enough: int) -> int:
