@@ -299,9 +299,11 @@ class FindingColumns:
 def findings(items: list[Any]) -> Any:
     """What to write for a list of findings: :class:`FindingColumns` when every item is a
     :class:`~newslint.model.Finding` of the model's types (decoded several times faster), else the list."""
+    if not items:
+        return items
     from newslint.finding_columns import columns
 
-    found = columns(items) if items else None
+    found = columns(items)
     return items if found is None else FindingColumns(found)
 
 
