@@ -11,12 +11,14 @@ check fields: the cache hands these back from disk.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from newslint.model import Applicability, Edit, Finding, Fix, Position, Severity
 
 _FIELDS = ("code", "name", "severity", "message", "path", "start", "end", "location", "end_location", "record",
            "field_name", "fix")
+_ROW = operator.attrgetter(*_FIELDS)
 _SEVERITY = {member.value: member for member in Severity}
 _APPLICABILITY = {member.value: member for member in Applicability}
 _FIX_FIELDS = ("edits", "applicability", "message", "encoding", "drop_record")
@@ -38,18 +40,10 @@ def columns(findings: list[Any]) -> list[Any] | None:
     def refs(values: list[Any]) -> list[Any]:
         return [None if v is None else ref(v, len(strings)) for v in values]
 
-    code = [f.code for f in findings]
-    name = [f.name for f in findings]
-    severity = [f.severity for f in findings]
-    message = [f.message for f in findings]
-    path = [f.path for f in findings]
-    start = [f.start for f in findings]
-    end = [f.end for f in findings]
-    locations = [f.location for f in findings]
-    ends = [f.end_location for f in findings]
-    record = [f.record for f in findings]
-    field_name = [f.field_name for f in findings]
-    fixes = [f.fix for f in findings]
+    if not findings:
+        return [0, [], *([] for _ in range(_COLUMNS))]
+    (code, name, severity, message, path, start, end, locations, ends, record, field_name, fixes) = (
+        list(column) for column in zip(*map(_ROW, findings), strict=True))
     fixed = [x for x in fixes if x is not None]
     edits = [e for x in fixed if type(x) is Fix and type(x.edits) is tuple for e in x.edits]
     if not (_only(str, code, name, message, path) and _only(int, start, end) and _only(Severity, severity)
