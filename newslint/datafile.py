@@ -42,7 +42,8 @@ MAGIC = b"NLDATA"
 FORMAT_VERSION = 2
 
 _ARRAY = 3  # an array.array: typecode + bytes
-# markers: empty extensions that open an array holding a tuple, a record, a set, a frozenset
+# markers: empty extensions that open an array holding a tuple, a record, a set, a frozenset, record columns,
+# finding columns (finding_columns.py) or (number, value) pairs
 _TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS, _PAIRS = 10, 11, 12, 13, 14, 15, 16
 _MARKERS = (_TUPLE, _RECORD, _SET, _FROZENSET, _COLUMNS, _FINDINGS, _PAIRS)
 _ARRAY_CODES = frozenset("bBhHiIlLqQfd")

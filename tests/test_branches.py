@@ -131,19 +131,26 @@ def test_junk_widgets_against_their_candidates_match_as_the_whole_list():
     assert sum(f is not None for f in found) >= 8
 
 
-LITERAL_PIECES = ["ab", "b", "abc", "扫码", "码", "😀", "\ud800", "\n", "x", "A"]
+LITERAL_PIECES = ["ab", "b", "abc", "扫码", "码", "😀", "\ud800", "\ud83d", "\ude00", "\ufffd", "\n", "x", "A"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(LITERAL_PIECES), max_size=6).map("".join), max_size=5))
 def test_literal_scan_finds_what_find_finds(texts: list[str]):
     """Every literal in every text, overlapping ones too, none across two texts; lone surrogates
-    (JSON text may hold them) in the texts and in a literal."""
-    literals = ["ab", "b", "abc", "扫码", "码x", "😀a", "\ud800b", "b\nx", "x\n"]
-    scan = LiteralScan(literals)
-    assert scan.present(texts) == [{i for i, literal in enumerate(literals) if literal in text} | (
-        {i for i, literal in enumerate(literals) if "\ud800" in literal and literal.replace("\ud800", "\ufffd") in text}
-    ) for text in texts]
+    (JSON text may hold them) in the texts and in a literal, never confused with U+FFFD or with the
+    character a pair of them would make."""
+    literals = ["ab", "b", "abc", "扫码", "码x", "😀a", "\ud800b", "b\nx", "x\n", "\ufffd", "\ud83d\ude00"]
+    assert LiteralScan(literals).present(texts) == [
+        {i for i, literal in enumerate(literals) if literal in text} for text in texts]
+
+
+def test_texts_past_a_chunk_are_scanned(monkeypatch):
+    from newslint.detectors import branches
+
+    monkeypatch.setattr(branches, "_CHUNK_BYTES", 8)
+    texts = ["xxab", "b", "abxxxxxxxxxx", "", "ab", "x"]
+    assert LiteralScan(["ab", "b"]).present(texts) == [{0, 1}, {1}, {0, 1}, set(), {0, 1}, set()]
 
 
 def test_a_text_with_a_lone_surrogate_is_scanned():

@@ -41,6 +41,16 @@ def test_findings_read_back_as_they_were_written(findings: list[Finding]) -> Non
     assert [_types(f) for f in back] == [_types(f) for f in findings]  # (True is no 1, a tuple no list)
 
 
+def test_the_columns_are_the_models_fields() -> None:
+    """A field added to Finding or Fix must get its column (else it would be dropped without a word)."""
+    import dataclasses
+
+    from newslint import finding_columns
+
+    assert tuple(f.name for f in dataclasses.fields(Finding)) == finding_columns._FIELDS
+    assert tuple(f.name for f in dataclasses.fields(Fix)) == finding_columns._FIX_FIELDS
+
+
 def test_a_finding_off_the_model_is_written_as_a_record() -> None:
     plain = Finding("NL1", "x", Severity.INFO, "m", "a.md", 0, 1, Position(1, 1), Position(1, 2))
     odd = Finding("NL1", "x", Severity.INFO, "m", "a.md", 0, 1, Position(1, 1), Position(1, 2),

@@ -110,41 +110,39 @@ def _literals(items: Any, sre: Any, folded: bool = False) -> frozenset[str] | No
     return max(candidates, key=lambda c: min(len(x) for x in c))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_CHUNK_BYTES = 1 << 20  # texts scanned together at most (the automaton returns every match of a call at once)
 
 
 class LiteralScan:
-    """Which of a set of literals occur in each of a list of texts, in one pass of an Aho–Corasick
-    automaton (``ahocorasick_rs``, in Rust) over the texts joined: every occurrence, overlapping ones
-    included, whatever the number of literals. (It replaced a scan for each literal's rarest character
-    followed by ``str.find`` for every literal filed under the characters found: a common letter such
-    as ``w`` brought a few dozen ``find`` calls per document.)"""
+    """Which of a set of literals occur in each of a list of texts: one pass of an Aho–Corasick
+    automaton (``ahocorasick_rs``, in Rust) over the texts' UTF-8 bytes joined by line breaks, every
+    occurrence found, overlapping ones included, whatever the number of literals. Bytes, not ``str``:
+    on a ``str`` the library keeps a byte-to-character offset table of 8 bytes per byte of text. Lone
+    surrogates (JSON text may hold them) are encoded as themselves (``surrogatepass``), on both sides:
+    UTF-8 is self-synchronising, so a literal's bytes occur only where the literal does."""
 
     def __init__(self, literals: Sequence[str]) -> None:
         import ahocorasick_rs
 
-        self.literals = list(literals)
-        # (str patterns; a literal holding a lone surrogate cannot be one: see :meth:`present`)
-        self._automaton = ahocorasick_rs.AhoCorasick([_SURROGATE.sub("\ufffd", x) for x in self.literals])
+        self._automaton = ahocorasick_rs.BytesAhoCorasick([x.encode("utf-8", "surrogatepass") for x in literals])
 
     def present(self, texts: Sequence[str]) -> list[set[int]]:
         """For each text, the indexes of the literals it holds (a literal across two texts is in neither)."""
         found: list[set[int]] = [set() for _ in texts]
-        if not texts:
-            return found
-        joined = "\n".join(texts)
-        ends = list(itertools.accumulate(len(text) + 1 for text in texts))  # (one past each text's join)
-        try:
-            matches = self._automaton.find_matches_as_indexes(joined, overlapping=True)
-        except UnicodeEncodeError:
-            # A lone surrogate (JSON text may hold one) cannot go to the automaton as UTF-8. Each becomes
-            # U+FFFD, one character for one: offsets stay, and a literal seen only thanks to the swap
-            # (one holding U+FFFD or a surrogate) is only a candidate more, checked by its regex.
-            matches = self._automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", joined), overlapping=True)
-        for index, start, end in matches:
-            unit = bisect.bisect_right(ends, start)
-            if end < ends[unit]:  # not across the joins
-                found[unit].add(index)
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        first = 0
+        while first < len(encoded):  # texts of up to _CHUNK_BYTES together (a longer one alone)
+            last, size = first + 1, len(encoded[first])
+            while last < len(encoded) and size + len(encoded[last]) < _CHUNK_BYTES:
+                size += len(encoded[last]) + 1
+                last += 1
+            chunk = encoded[first:last]
+            ends = list(itertools.accumulate(len(data) + 1 for data in chunk))  # (one past each text's join)
+            for index, start, end in self._automaton.find_matches_as_indexes(b"\n".join(chunk), overlapping=True):
+                unit = bisect.bisect_right(ends, start)
+                if end < ends[unit]:  # not across the joins
+                    found[first + unit].add(index)
+            first = last
         return found
 
 

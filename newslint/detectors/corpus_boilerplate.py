@@ -60,7 +60,7 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?
 
 
 class _Summary(NamedTuple):
-    """One document's candidate lines, laid out to unpickle fast and count with numpy: the reduce
+    """One document's candidate lines, laid out to decode fast and count with numpy: the reduce
     reads every summary four times. (Written as a plain list: see :meth:`CorpusBoilerplateDetector.map_finish`.)"""
 
     source: str
